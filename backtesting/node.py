@@ -1,0 +1,155 @@
+"""
+Build and run a catalog backtest from a validated polyedge config.
+
+The Polymarket venue is a CASH account in USDC.e on L2 book deltas, with the Polymarket fee
+model (rates from each market's MarketInfo) and the settlement module. Data configs are one
+per instrument and data class, with the singular ``instrument_id`` so that the engine knows
+every instrument has book data; MarketInfo and MarketResolution replay as custom data.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from nautilus_trader.backtest.config import BacktestDataConfig
+from nautilus_trader.backtest.config import BacktestEngineConfig
+from nautilus_trader.backtest.config import BacktestRunConfig
+from nautilus_trader.backtest.config import BacktestVenueConfig
+from nautilus_trader.backtest.config import ImportableFeeModelConfig
+from nautilus_trader.backtest.engine import BacktestEngine
+from nautilus_trader.backtest.node import BacktestNode
+from nautilus_trader.common.config import ImportableActorConfig
+from nautilus_trader.config import LoggingConfig
+from nautilus_trader.model.data import OrderBookDelta
+from nautilus_trader.model.data import TradeTick
+
+from actors.data_types import MarketInfo
+from actors.data_types import MarketResolution
+from backtesting.catalog_check import CatalogContents
+from configs.schema import PolyedgeConfig
+
+VENUE = "POLYMARKET"
+USDC_E = "USDC.e"
+FEE_MODEL = "adapters.polymarket.fees:PolymarketFeeModel"
+FEE_MODEL_CONFIG = "adapters.polymarket.fees:PolymarketFeeModelConfig"
+SETTLEMENT = "adapters.polymarket.settlement:SettlementModule"
+SETTLEMENT_CONFIG = "adapters.polymarket.settlement:SettlementModuleConfig"
+EQUITY_SAMPLER = "actors.equity_sampler:EquitySamplerActor"
+EQUITY_SAMPLER_CONFIG = "actors.equity_sampler:EquitySamplerActorConfig"
+PROGRESS = "actors.progress:ProgressActor"
+PROGRESS_CONFIG = "actors.progress:ProgressActorConfig"
+
+
+@dataclass(frozen=True)
+class BacktestOutcome:
+    """
+    A finished backtest: the engine (not yet disposed) and the run id.
+    """
+
+    run_id: str
+    engine: BacktestEngine
+    node: BacktestNode
+
+
+def polymarket_venue(config: PolyedgeConfig, contents: CatalogContents) -> BacktestVenueConfig:
+    """
+    Return the simulated Polymarket venue: CASH, USDC.e, L2, our fee and settlement models.
+    """
+    fee_model = ImportableFeeModelConfig(
+        fee_model_path=FEE_MODEL,
+        config_path=FEE_MODEL_CONFIG,
+        config={"rates": contents.fee_rates(), "decimals": config.venue.fee_rounding_dp},
+    )
+    settlement = ImportableActorConfig(
+        actor_path=SETTLEMENT,
+        config_path=SETTLEMENT_CONFIG,
+        config={},
+    )
+    return BacktestVenueConfig(
+        name=VENUE,
+        oms_type="NETTING",
+        account_type="CASH",
+        base_currency=None,
+        starting_balances=[f"{config.venue.starting_balance_usdc} {USDC_E}"],
+        book_type=config.venue.book_type,
+        fee_model=fee_model,
+        modules=[settlement],
+    )
+
+
+def data_configs(catalog_path: str, contents: CatalogContents) -> list[BacktestDataConfig]:
+    """
+    Return the data configs: deltas and trades per instrument, then market custom data.
+    """
+    configs = [
+        BacktestDataConfig(
+            catalog_path=catalog_path,
+            data_cls=data_cls,
+            instrument_id=instrument_id,
+        )
+        for instrument_id in contents.instrument_ids
+        for data_cls in (OrderBookDelta, TradeTick)
+    ]
+    configs += [
+        BacktestDataConfig(catalog_path=catalog_path, data_cls=data_cls, client_id=VENUE)
+        for data_cls in (MarketInfo, MarketResolution)
+    ]
+    return configs
+
+
+def engine_config(config: PolyedgeConfig, contents: CatalogContents) -> BacktestEngineConfig:
+    """
+    Return the engine config: our strategies and actors plus the equity sampler and progress.
+    """
+    sampler = ImportableActorConfig(
+        actor_path=EQUITY_SAMPLER,
+        config_path=EQUITY_SAMPLER_CONFIG,
+        config={"sample_interval_secs": config.backtest.equity_sample_secs, "venue": VENUE},
+    )
+    progress = ImportableActorConfig(
+        actor_path=PROGRESS,
+        config_path=PROGRESS_CONFIG,
+        config={"start_ns": contents.start_ns, "end_ns": contents.end_ns},
+    )
+    return BacktestEngineConfig(
+        trader_id=config.node.trader_id,
+        logging=LoggingConfig(log_level=config.node.log_level),
+        actors=[*config.importable_actors(), sampler, progress],
+        strategies=config.importable_strategies(),
+        run_analysis=False,
+    )
+
+
+def build_run_config(config: PolyedgeConfig, contents: CatalogContents) -> BacktestRunConfig:
+    """
+    Return the ``BacktestRunConfig`` for one catalog backtest.
+    """
+    catalog_path = str(contents.path.resolve())
+    return BacktestRunConfig(
+        venues=[polymarket_venue(config, contents)],
+        data=data_configs(catalog_path, contents),
+        engine=engine_config(config, contents),
+        start=config.backtest.start,
+        end=config.backtest.end,
+        raise_exception=True,
+        dispose_on_completion=False,
+    )
+
+
+def run_backtest(config: PolyedgeConfig, contents: CatalogContents, run_id: str) -> BacktestOutcome:
+    """
+    Run the backtest and return the finished engine; the caller disposes ``outcome.node``.
+    """
+    run_config = build_run_config(config, contents)
+    node = BacktestNode(configs=[run_config])
+    node.run()
+    engine = node.get_engine(run_config.id)
+    if engine is None:
+        raise RuntimeError(f"backtest engine for run {run_id} was not created")
+    return BacktestOutcome(run_id=run_id, engine=engine, node=node)
+
+
+def results_dir(config: PolyedgeConfig, run_id: str) -> Path:
+    """
+    Return the directory this run writes its report to.
+    """
+    return Path(config.backtest.results_dir) / run_id
