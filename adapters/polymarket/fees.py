@@ -90,7 +90,8 @@ class PolymarketFeeModelConfig(NautilusConfig, frozen=True):
     decimals: int = FEE_DECIMALS
 
     def __post_init__(self) -> None:
-        for instrument_id, rate in {**(self.rates or {}), "default_rate": self.default_rate}.items():
+        named_rates = {**(self.rates or {}), "default_rate": self.default_rate}
+        for instrument_id, rate in named_rates.items():
             if Decimal(rate) < 0:
                 raise ValueError(f"fee rate for {instrument_id} must be >= 0, was {rate}")
         if self.exponent < 1:
