@@ -1,0 +1,133 @@
+"""
+Benchmarks: `python -m bench.run --catalog data/catalog --out bench/results/bench.json`.
+
+Backtest throughput of the full stack (configured strategies and actors) against a bare
+engine (same venue, same data, no actors, no strategies) on the same catalog. Runs are
+interleaved and repeated; the headline is the ratio of median events/s. Wall times on a
+shared machine are noisy, so read ratios and spreads, not single numbers.
+"""
+
+import argparse
+import json
+import logging
+import os
+import platform
+import statistics
+import sys
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+
+import nautilus_trader
+from nautilus_trader.backtest.config import BacktestEngineConfig
+from nautilus_trader.backtest.node import BacktestNode
+from nautilus_trader.config import LoggingConfig
+
+from backtesting.catalog_check import CatalogContents
+from backtesting.catalog_check import inspect_catalog
+from backtesting.node import build_run_config
+from catalog.metadata import read_catalog_metadata
+from configs.schema import PolyedgeConfig
+from configs.schema import load_config
+
+log = logging.getLogger("bench")
+
+
+def _run_once(config: PolyedgeConfig, contents: CatalogContents, bare: bool) -> dict:
+    run_config = build_run_config(config, contents)
+    engine_config = run_config.engine
+    if bare:
+        engine_config = BacktestEngineConfig(trader_id=engine_config.trader_id)
+    quiet = LoggingConfig(log_level="WARNING")
+    run_config = run_config.replace(
+        engine=engine_config.replace(logging=quiet, run_analysis=False),
+        dispose_on_completion=True,
+    )
+    node = BacktestNode(configs=[run_config])
+    try:
+        result = node.run()[0]
+    finally:
+        node.dispose()
+    return {
+        "events": result.iterations,
+        "seconds": result.elapsed_time,
+        "events_per_sec": result.iterations / result.elapsed_time,
+        "orders": result.total_orders,
+    }
+
+
+def backtest_throughput(config: PolyedgeConfig, repeats: int) -> dict:
+    """
+    Return events/s of the bare engine and the full stack, interleaved over `repeats` runs.
+    """
+    contents = inspect_catalog(config.catalog.path)
+    runs: dict[str, list[dict]] = {"bare": [], "full": []}
+    for index in range(repeats):
+        for kind in ("bare", "full"):
+            run = _run_once(config, contents, bare=kind == "bare")
+            log.info("run %d %s: %.0f events/s", index + 1, kind, run["events_per_sec"])
+            runs[kind].append(run)
+    medians = {k: statistics.median(r["events_per_sec"] for r in v) for k, v in runs.items()}
+    pairs = zip(runs["bare"], runs["full"], strict=True)
+    pairwise = [f["events_per_sec"] / b["events_per_sec"] for b, f in pairs]
+    return {
+        "events": runs["full"][0]["events"],
+        "bare_events_per_sec": _summary([r["events_per_sec"] for r in runs["bare"]]),
+        "full_events_per_sec": _summary([r["events_per_sec"] for r in runs["full"]]),
+        "full_over_bare_ratio": round(medians["full"] / medians["bare"], 4),
+        "full_over_bare_ratio_per_pair": [round(r, 4) for r in pairwise],
+        "full_orders": runs["full"][0]["orders"],
+    }
+
+
+def _summary(values: list[float]) -> dict:
+    return {
+        "median": round(statistics.median(values), 1),
+        "min": round(min(values), 1),
+        "max": round(max(values), 1),
+        "runs": [round(v, 1) for v in values],
+    }
+
+
+def machine() -> dict:
+    """
+    Return what the figures were measured on.
+    """
+    return {
+        "date": datetime.now(tz=UTC).strftime("%Y-%m-%d"),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "nautilus_trader": nautilus_trader.__version__,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    parser = argparse.ArgumentParser(description="Run polyedge benchmarks and write JSON.")
+    parser.add_argument("--config", default="configs/backtest.yaml")
+    parser.add_argument("--catalog", default="data/catalog")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", default="bench/results/bench.json")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    config = load_config(args.config, overrides={"catalog": {"path": args.catalog}})
+    metadata = read_catalog_metadata(Path(args.catalog)) or {}
+    figures = {
+        "machine": machine(),
+        "catalog": {"path": args.catalog, "synthetic": bool(metadata.get("synthetic"))},
+        "config_hash": config.config_hash(),
+        "backtest": backtest_throughput(config, args.repeats),
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    sys.stdout.write(json.dumps(figures["backtest"], indent=2, sort_keys=True) + "\n")
+    log.info("Wrote %s", out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
