@@ -18,6 +18,7 @@ from nautilus_trader.model.orders import Order
 from nautilus_trader.model.position import Position
 
 from actors.equity_sampler import EquitySamplerActor
+from adapters.polymarket.settlement import SETTLEMENT_TAG
 from reporting.metrics import EquitySample
 from reporting.metrics import FillRecord
 from reporting.metrics import OrderRecord
@@ -66,6 +67,7 @@ def order_record(order: Order) -> OrderRecord:
         quantity=order.quantity.as_decimal(),
         filled_qty=order.filled_qty.as_decimal(),
         ts_init=order.ts_init,
+        settlement=SETTLEMENT_TAG in (order.tags or ()),
     )
 
 

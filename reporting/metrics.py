@@ -68,6 +68,7 @@ class OrderRecord:
     quantity: Decimal
     filled_qty: Decimal
     ts_init: int
+    settlement: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class StrategyMetrics:
     """
 
     orders: int
+    settlements: int
     fills: int
     maker_fills: int
     taker_fills: int
@@ -321,18 +323,27 @@ def _metrics_for(
     starting_equity: Decimal,
     periods: float | None,
 ) -> StrategyMetrics:
-    orders = [o for o in records.orders if sid is None or o.strategy_id == sid]
-    fills = [f for f in records.fills if sid is None or f.strategy_id == sid]
+    # Settlement close-outs are the venue's doing, not the strategy's: count them apart.
+    mine = [o for o in records.orders if sid is None or o.strategy_id == sid]
+    orders = [o for o in mine if not o.settlement]
+    settled = {o.client_order_id for o in mine if o.settlement}
+    fills = [
+        f
+        for f in records.fills
+        if (sid is None or f.strategy_id == sid) and f.client_order_id not in settled
+    ]
+    all_fills = [f for f in records.fills if sid is None or f.strategy_id == sid]
     positions = [p for p in records.positions if sid is None or p.strategy_id == sid]
     realized = sum((p.realized_pnl for p in positions), ZERO)
     pnl = curve[-1] - starting_equity if curve else realized
     returns = period_returns(curve)
     return StrategyMetrics(
         orders=len(orders),
+        settlements=len(settled),
         fills=len(fills),
         maker_fills=sum(1 for f in fills if f.liquidity == "MAKER"),
         taker_fills=sum(1 for f in fills if f.liquidity == "TAKER"),
-        fees=sum((f.commission for f in fills), ZERO),
+        fees=sum((f.commission for f in all_fills), ZERO),
         notional=sum((f.qty * f.price for f in fills), ZERO),
         realized_pnl=realized,
         pnl=pnl,

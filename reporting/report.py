@@ -91,6 +91,7 @@ def metrics_dict(m: StrategyMetrics) -> dict:
     t = m.trades
     return {
         "orders": m.orders,
+        "settlements": m.settlements,
         "fills": {"total": m.fills, "maker": m.maker_fills, "taker": m.taker_fills},
         "fees": m.fees,
         "notional": m.notional,
@@ -187,6 +188,7 @@ def format_table(report: Mapping) -> str:
     header = (
         "strategy",
         "orders",
+        "settled",
         "fills M/T",
         "fees",
         "realized PnL",
@@ -271,6 +273,7 @@ def _table_row(name: str, m: Mapping) -> tuple[str, ...]:
     return (
         name,
         str(m.get("orders", 0)),
+        str(m.get("settlements", 0)),
         f"{fills.get('maker', 0)}/{fills.get('taker', 0)}",
         _fmt_money(m.get("fees"), 4),
         _fmt_money(m.get("realized_pnl"), 2),

@@ -37,6 +37,7 @@ from nautilus_trader.model.position import Position
 from actors.data_types import MarketResolution
 
 RESOLUTION_TOPIC = "data.MarketResolution*"
+SETTLEMENT_TAG = "SETTLEMENT"
 EXEC_ENGINE_ENDPOINT = "ExecEngine.execute"
 
 
@@ -196,7 +197,7 @@ class SettlementModule(SimulationModule):
                 ts_init=ts_now,
                 time_in_force=TimeInForce.IOC,
                 reduce_only=True,
-                tags=["SETTLEMENT"],
+                tags=[SETTLEMENT_TAG],
             )
             command = SubmitOrder(
                 trader_id=position.trader_id,

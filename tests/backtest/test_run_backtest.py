@@ -67,6 +67,8 @@ def test_scripted_catalog_runs_settles_and_reports_identically_twice(tmp_path) -
     # Stake 50 at ask 0.80 → 62.5 YES; fee 62.5 × 0.07 × 0.8 × 0.2 = 0.7; YES pays 1.
     assert Decimal(strategy["realized_pnl"]) == Decimal("62.5") - 50 - Decimal("0.7")
     assert Decimal(strategy["fees"]) == Decimal("0.7")
+    assert (strategy["orders"], strategy["settlements"]) == (1, 1)
+    assert strategy["fills"] == {"maker": 0, "taker": 1, "total": 1}
     assert report["synthetic"] is False
 
 
