@@ -18,6 +18,7 @@ from nautilus_trader.backtest.config import ImportableFeeModelConfig
 from nautilus_trader.backtest.engine import BacktestEngine
 from nautilus_trader.backtest.node import BacktestNode
 from nautilus_trader.common.config import ImportableActorConfig
+from nautilus_trader.config import DataEngineConfig
 from nautilus_trader.config import LoggingConfig
 from nautilus_trader.model.data import OrderBookDelta
 from nautilus_trader.model.data import TradeTick
@@ -113,6 +114,8 @@ def engine_config(config: PolyedgeConfig, contents: CatalogContents) -> Backtest
     return BacktestEngineConfig(
         trader_id=config.node.trader_id,
         logging=LoggingConfig(log_level=config.node.log_level),
+        # Hand strategies whole book updates (up to the F_LAST delta), never half-applied ones.
+        data_engine=DataEngineConfig(buffer_deltas=True),
         actors=[*config.importable_actors(), sampler, progress],
         strategies=config.importable_strategies(),
         run_analysis=False,
