@@ -113,7 +113,10 @@ def engine_config(config: PolyedgeConfig, contents: CatalogContents) -> Backtest
     )
     return BacktestEngineConfig(
         trader_id=config.node.trader_id,
-        logging=LoggingConfig(log_level=config.node.log_level),
+        logging=LoggingConfig(
+            log_level=config.node.log_level,
+            log_component_levels=dict(config.node.log_component_levels) or None,
+        ),
         # Hand strategies whole book updates (up to the F_LAST delta), never half-applied ones.
         data_engine=DataEngineConfig(buffer_deltas=True),
         actors=[*config.importable_actors(), sampler, progress],

@@ -18,6 +18,7 @@ from datetime import UTC
 from datetime import datetime
 from pathlib import Path
 
+import msgspec
 import nautilus_trader
 from nautilus_trader.backtest.config import BacktestEngineConfig
 from nautilus_trader.backtest.node import BacktestNode
@@ -37,10 +38,14 @@ def _run_once(config: PolyedgeConfig, contents: CatalogContents, bare: bool) -> 
     run_config = build_run_config(config, contents)
     engine_config = run_config.engine
     if bare:
-        engine_config = BacktestEngineConfig(trader_id=engine_config.trader_id)
+        engine_config = BacktestEngineConfig(
+            trader_id=engine_config.trader_id,
+            data_engine=engine_config.data_engine,
+        )
     quiet = LoggingConfig(log_level="WARNING")
-    run_config = run_config.replace(
-        engine=engine_config.replace(logging=quiet, run_analysis=False),
+    run_config = msgspec.structs.replace(
+        run_config,
+        engine=msgspec.structs.replace(engine_config, logging=quiet, run_analysis=False),
         dispose_on_completion=True,
     )
     node = BacktestNode(configs=[run_config])
@@ -48,10 +53,12 @@ def _run_once(config: PolyedgeConfig, contents: CatalogContents, bare: bool) -> 
         result = node.run()[0]
     finally:
         node.dispose()
+    # BacktestResult.elapsed_time is the simulated span; the run's wall time is started→finished.
+    seconds = (result.run_finished - result.run_started) / 1e9
     return {
         "events": result.iterations,
-        "seconds": result.elapsed_time,
-        "events_per_sec": result.iterations / result.elapsed_time,
+        "seconds": seconds,
+        "events_per_sec": result.iterations / seconds,
         "orders": result.total_orders,
     }
 

@@ -117,6 +117,7 @@ class NodeSection(BaseModel):
 
     trader_id: TraderIdText
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_component_levels: dict[str, Literal["DEBUG", "INFO", "WARNING", "ERROR"]] = {}
 
 
 class CatalogSection(BaseModel):

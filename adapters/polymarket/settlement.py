@@ -132,6 +132,7 @@ class SettlementModule(SimulationModule):
             self._pending.append(resolution)
 
     def _settle(self, resolution: MarketResolution, ts_now: int) -> None:
+        closed = 0
         for instrument_id, payout in resolution.payouts().items():
             if instrument_id in self._settled:
                 continue
@@ -141,9 +142,12 @@ class SettlementModule(SimulationModule):
                 continue
             self._cancel_open_orders(instrument_id, ts_now)
             self._set_payout_book(instrument, payout, ts_now)
-            self._close_positions(instrument, ts_now)
+            closed += self._close_positions(instrument, ts_now)
             self._settled[instrument_id] = payout
-            self.log.info(f"Settled {instrument_id} at {payout}")
+        self.log.info(
+            f"Resolved {resolution.condition_id}: {resolution.winning_instrument_id} pays 1, "
+            f"closing {closed} position(s)",
+        )
 
     def _cancel_open_orders(self, instrument_id: InstrumentId, ts_now: int) -> None:
         # Cancel synchronously in the matching engine: a queued cancel would let the payout
@@ -182,9 +186,9 @@ class SettlementModule(SimulationModule):
         )
         self.exchange.process_order_book_deltas(OrderBookDeltas(instrument.id, deltas))
 
-    def _close_positions(self, instrument: Instrument, ts_now: int) -> None:
-        position: Position
-        for position in self.cache.positions_open(instrument_id=instrument.id):
+    def _close_positions(self, instrument: Instrument, ts_now: int) -> int:
+        positions: list[Position] = self.cache.positions_open(instrument_id=instrument.id)
+        for position in positions:
             self._order_count += 1
             order = MarketOrder(
                 trader_id=position.trader_id,
@@ -208,3 +212,4 @@ class SettlementModule(SimulationModule):
                 position_id=position.id,
             )
             self.msgbus.send(endpoint=EXEC_ENGINE_ENDPOINT, msg=command)
+        return len(positions)
