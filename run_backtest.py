@@ -3,6 +3,7 @@ Run a catalog backtest: `python run_backtest.py configs/backtest.yaml [--catalog
 """
 
 import argparse
+import json
 import logging
 import sys
 
@@ -50,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config, overrides=overrides_from(args))
         log.info("Config %s hash %s", args.config, config.config_hash())
+        log.debug("Resolved config: %s", json.dumps(config.redacted_dict(), sort_keys=True))
         result = execute(config)
     except (ConfigError, CatalogError) as error:
         log.error("%s", error)
