@@ -51,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config, overrides=overrides_from(args))
         log.info("Config %s hash %s", args.config, config.config_hash())
-        log.debug("Resolved config: %s", json.dumps(config.redacted_dict(), sort_keys=True))
+        log.info(
+            "Resolved config (secrets removed): %s",
+            json.dumps(config.redacted_dict(), sort_keys=True),
+        )
         result = execute(config)
     except (ConfigError, CatalogError) as error:
         log.error("%s", error)
