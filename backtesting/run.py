@@ -10,6 +10,7 @@ from backtesting.catalog_check import CatalogContents
 from backtesting.catalog_check import inspect_catalog
 from backtesting.node import run_backtest
 from catalog.metadata import is_synthetic
+from catalog.metadata import read_catalog_metadata
 from configs.schema import PolyedgeConfig
 from reporting.collect import collect_run
 from reporting.report import ReportPaths
@@ -53,6 +54,7 @@ def report_meta(
         "config_hash": config.config_hash(),
         "catalog": str(contents.path),
         "synthetic": is_synthetic(contents.path),
+        "catalog_metadata": read_catalog_metadata(contents.path),
         "start": config.backtest.start,
         "end": config.backtest.end,
         "starting_equity": config.venue.starting_balance_usdc,
