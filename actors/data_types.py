@@ -12,6 +12,7 @@ catalog replay and ``publish_data`` use different topics in 1.221 (see STYLE.md 
 """
 
 from decimal import Decimal
+from math import nan as NAN
 
 from nautilus_trader.core.data import Data
 from nautilus_trader.model.custom import customdataclass
@@ -133,6 +134,193 @@ class MarketResolution(Data):
         }
 
 
+@customdataclass
+class OrderFlowImbalance(Data):
+    """
+    Order-flow and book features of one instrument over a rolling window.
+
+    Polymarket tokens fill the flow, top-of-book imbalance and YES/NO divergence fields;
+    Binance BTCUSDT-PERP fills every field but the divergence. A field that does not apply, or
+    whose input feed does not exist (a liquidation feed), is NaN: absent, never faked.
+
+    Parameters
+    ----------
+    instrument_id : InstrumentId
+        The instrument the features describe.
+    window_secs : int
+        The rolling window of the flow fields.
+    buy_volume : float
+        Aggressive buy volume in the window.
+    sell_volume : float
+        Aggressive sell volume in the window.
+    signed_volume : float
+        ``buy_volume − sell_volume``.
+    book_imbalance : float
+        Bid size / (bid + ask size) over the top levels (Binance: levels 1–5).
+    book_imbalance_deep : float
+        Bid size / (bid + ask size) over levels 6–10 (Binance only).
+    spread_norm : float
+        (best ask − best bid) / mid.
+    vwap_to_mid_bid : float
+        (VWAP of the bid levels − mid) / mid (Binance only).
+    vwap_to_mid_ask : float
+        (VWAP of the ask levels − mid) / mid (Binance only).
+    aggressor_ratio_30 : float
+        Buy volume / total volume over 30 s (Binance only).
+    aggressor_ratio_60 : float
+        Buy volume / total volume over 60 s (Binance only).
+    aggressor_ratio_120 : float
+        Buy volume / total volume over 120 s (Binance only).
+    cvd_60 : float
+        Cumulative volume delta over 60 s (Binance only).
+    liquidation_imbalance : float
+        Liquidation imbalance; NaN when no liquidation feed exists.
+    yes_no_divergence : float
+        This token's signed volume minus its sibling token's (Polymarket only).
+
+    """
+
+    instrument_id: InstrumentId = InstrumentId.from_str("NULL.POLYMARKET")
+    window_secs: int = 30
+    buy_volume: float = 0.0
+    sell_volume: float = 0.0
+    signed_volume: float = 0.0
+    book_imbalance: float = NAN
+    book_imbalance_deep: float = NAN
+    spread_norm: float = NAN
+    vwap_to_mid_bid: float = NAN
+    vwap_to_mid_ask: float = NAN
+    aggressor_ratio_30: float = NAN
+    aggressor_ratio_60: float = NAN
+    aggressor_ratio_120: float = NAN
+    cvd_60: float = NAN
+    liquidation_imbalance: float = NAN
+    yes_no_divergence: float = NAN
+
+
+@customdataclass
+class TASnapshot(Data):
+    """
+    Technical indicators on Binance BTC (1-minute bars) plus trade-level momentum.
+
+    Parameters
+    ----------
+    instrument_id : InstrumentId
+        The instrument (BTCUSDT-PERP.BINANCE).
+    price : float
+        The last trade price.
+    rsi_7 : float
+        RSI(7) on a 0–1 scale (NautilusTrader's convention).
+    rsi_14 : float
+        RSI(14) on a 0–1 scale.
+    rsi_30 : float
+        RSI(30) on a 0–1 scale.
+    macd_signal : float
+        MACD(12, 26) signal line (9).
+    stoch_k : float
+        Stochastic %K(14) on a 0–100 scale.
+    bollinger_pct_b : float
+        Bollinger %B(20, 2σ).
+    atr : float
+        ATR(14) in price units.
+    ema_diff_norm : float
+        (EMA(9) − EMA(21)) / price.
+    momentum_30 : float
+        Return over the last 30 s.
+    momentum_60 : float
+        Return over the last 60 s.
+    momentum_120 : float
+        Return over the last 120 s.
+    trend_1h : float
+        Sign of the 1-hour return (−1, 0 or 1).
+    warmed_up : bool
+        If every indicator has enough bars.
+
+    """
+
+    instrument_id: InstrumentId = InstrumentId.from_str("NULL.BINANCE")
+    price: float = NAN
+    rsi_7: float = NAN
+    rsi_14: float = NAN
+    rsi_30: float = NAN
+    macd_signal: float = NAN
+    stoch_k: float = NAN
+    bollinger_pct_b: float = NAN
+    atr: float = NAN
+    ema_diff_norm: float = NAN
+    momentum_30: float = NAN
+    momentum_60: float = NAN
+    momentum_120: float = NAN
+    trend_1h: float = NAN
+    warmed_up: bool = False
+
+
+@customdataclass
+class FairValue(Data):
+    """
+    Kalman-filtered fair value of one outcome token.
+
+    Parameters
+    ----------
+    instrument_id : InstrumentId
+        The token.
+    fair_value : float
+        The filtered probability estimate in (0, 1).
+    variance : float
+        The estimate's variance.
+    measurement : float
+        The observation that produced it (mid or microprice).
+    hours_to_expiry : float
+        Hours left until the market's end time.
+    process_noise : float
+        The process noise used for this step.
+
+    """
+
+    instrument_id: InstrumentId = InstrumentId.from_str("NULL.POLYMARKET")
+    fair_value: float = NAN
+    variance: float = NAN
+    measurement: float = NAN
+    hours_to_expiry: float = NAN
+    process_noise: float = NAN
+
+
+@customdataclass
+class MarketStats(Data):
+    """
+    Rolling baseline statistics of one token, for thesis invalidation.
+
+    Parameters
+    ----------
+    instrument_id : InstrumentId
+        The token.
+    window_secs : int
+        The baseline window.
+    mean_change : float
+        Mean of price changes in the window.
+    std_change : float
+        Standard deviation of price changes in the window.
+    last_change : float
+        The latest price change.
+    mean_volume : float
+        Mean traded volume per sample in the window.
+    last_volume : float
+        The latest traded volume sample.
+    sample_count : int
+        Samples in the window.
+
+    """
+
+    instrument_id: InstrumentId = InstrumentId.from_str("NULL.POLYMARKET")
+    window_secs: int = 3600
+    mean_change: float = NAN
+    std_change: float = NAN
+    last_change: float = NAN
+    mean_volume: float = NAN
+    last_volume: float = NAN
+    sample_count: int = 0
+
+
 def market_info_data_type() -> DataType:
     """
     Return the type-wide ``DataType`` for ``MarketInfo``.
@@ -145,3 +333,31 @@ def market_resolution_data_type() -> DataType:
     Return the type-wide ``DataType`` for ``MarketResolution``.
     """
     return DataType(MarketResolution)
+
+
+def order_flow_data_type() -> DataType:
+    """
+    Return the type-wide ``DataType`` for ``OrderFlowImbalance``.
+    """
+    return DataType(OrderFlowImbalance)
+
+
+def ta_snapshot_data_type() -> DataType:
+    """
+    Return the type-wide ``DataType`` for ``TASnapshot``.
+    """
+    return DataType(TASnapshot)
+
+
+def fair_value_data_type() -> DataType:
+    """
+    Return the type-wide ``DataType`` for ``FairValue``.
+    """
+    return DataType(FairValue)
+
+
+def market_stats_data_type() -> DataType:
+    """
+    Return the type-wide ``DataType`` for ``MarketStats``.
+    """
+    return DataType(MarketStats)
