@@ -234,7 +234,8 @@ class TASnapshot(Data):
     trend_1h : float
         Sign of the 1-hour return (−1, 0 or 1).
     warmed_up : bool
-        If every indicator has enough bars.
+        If every indicator has enough bars and momentum-120 and the 1-hour trend have
+        enough trade history.
 
     """
 
