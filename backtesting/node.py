@@ -2,9 +2,11 @@
 Build and run a catalog backtest from a validated polyedge config.
 
 The Polymarket venue is a CASH account in USDC.e on L2 book deltas, with the Polymarket fee
-model (rates from each market's MarketInfo) and the settlement module. Data configs are one
-per instrument and data class, with the singular ``instrument_id`` so that the engine knows
-every instrument has book data; MarketInfo and MarketResolution replay as custom data.
+model (rates from each market's MarketInfo) and the settlement module. When the catalog holds
+Binance instruments (BTCUSDT-PERP, the cross-venue signal), a Binance venue is added: a MARGIN
+account in USDT on L2 book deltas. Data configs are one per instrument and data class, with
+the singular ``instrument_id`` so that the engine knows every instrument has book data;
+MarketInfo and MarketResolution replay as custom data.
 """
 
 from dataclasses import dataclass
@@ -30,6 +32,11 @@ from configs.schema import PolyedgeConfig
 
 VENUE = "POLYMARKET"
 USDC_E = "USDC.e"
+BINANCE_VENUE = "BINANCE"
+USDT = "USDT"
+# Fixed for now: no strategy trades on Binance yet, so this balance only has to exist. It moves
+# into the config schema (``binance_venue.starting_balance_usdt``) once one does.
+BINANCE_STARTING_BALANCE_USDT = "100000"
 FEE_MODEL = "adapters.polymarket.fees:PolymarketFeeModel"
 FEE_MODEL_CONFIG = "adapters.polymarket.fees:PolymarketFeeModelConfig"
 SETTLEMENT = "adapters.polymarket.settlement:SettlementModule"
@@ -77,17 +84,44 @@ def polymarket_venue(config: PolyedgeConfig, contents: CatalogContents) -> Backt
     )
 
 
+def binance_venue() -> BacktestVenueConfig:
+    """
+    Return the simulated Binance USDT-M futures venue: MARGIN, USDT, L2.
+    """
+    return BacktestVenueConfig(
+        name=BINANCE_VENUE,
+        oms_type="NETTING",
+        account_type="MARGIN",
+        base_currency=USDT,
+        starting_balances=[f"{BINANCE_STARTING_BALANCE_USDT} {USDT}"],
+        book_type="L2_MBP",
+    )
+
+
+def venue_configs(config: PolyedgeConfig, contents: CatalogContents) -> list[BacktestVenueConfig]:
+    """
+    Return the venues: Polymarket, plus Binance when the catalog holds Binance instruments.
+    """
+    venues = [polymarket_venue(config, contents)]
+    if contents.binance_instrument_ids:
+        venues.append(binance_venue())
+    return venues
+
+
 def data_configs(catalog_path: str, contents: CatalogContents) -> list[BacktestDataConfig]:
     """
-    Return the data configs: deltas and trades per instrument, then market custom data.
+    Return the data configs: deltas and trades per instrument (Polymarket, then Binance),
+    then market custom data.
     """
+    # Binance last: BacktestNode re-sorts everything loaded so far after each config, so the
+    # largest streams cost least at the end.
     configs = [
         BacktestDataConfig(
             catalog_path=catalog_path,
             data_cls=data_cls,
             instrument_id=instrument_id,
         )
-        for instrument_id in contents.instrument_ids
+        for instrument_id in (*contents.instrument_ids, *contents.binance_instrument_ids)
         for data_cls in (OrderBookDelta, TradeTick)
     ]
     configs += [
@@ -131,7 +165,7 @@ def build_run_config(config: PolyedgeConfig, contents: CatalogContents) -> Backt
     """
     catalog_path = str(contents.path.resolve())
     return BacktestRunConfig(
-        venues=[polymarket_venue(config, contents)],
+        venues=venue_configs(config, contents),
         data=data_configs(catalog_path, contents),
         engine=engine_config(config, contents),
         start=config.backtest.start,

@@ -1,5 +1,8 @@
 """
 Run one market spec through the pure core: times, path, both books, both trade tapes.
+
+``arrays_from_path`` is the shared tail (books and tapes around a given YES path); the BTC
+up/down markets feed it their own path.
 """
 
 from dataclasses import dataclass
@@ -133,18 +136,51 @@ def simulate_market(
     vol = spec.knobs.vol_per_sqrt_hour
     hours = hours_to_expiry(times, spec.end_ns)
     prob = probability_path(rng, hours, spec.p0, spec.yes_wins, spec.reversal, vol, params.path)
+    return arrays_from_path(rng, spec, times, prob, data_stop, params.trade)
+
+
+def arrays_from_path(
+    rng: np.random.Generator,
+    spec: MarketSpec,
+    times_ns: np.ndarray,
+    prob: np.ndarray,
+    data_stop: int,
+    trade: TradeParams,
+) -> MarketArrays:
+    """
+    Build both books and both trade tapes of one market around a YES probability path.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The market's random stream (continued from drawing the path).
+    spec : MarketSpec
+        The market (book knobs, tick size).
+    times_ns : numpy.ndarray
+        Book update times; index 0 is the snapshot.
+    prob : numpy.ndarray
+        The fair YES probability at each update.
+    data_stop : int
+        No trade prints at or after this time.
+    trade : TradeParams
+        Trade-print knobs.
+
+    Returns
+    -------
+    MarketArrays
+
+    """
     n_ticks = ticks_per_unit(spec.tick_size)
     yes_rows, bids, asks = build_book(rng, prob, n_ticks, book_params(spec))
     no_bids, no_asks = mirror_ladders(bids, asks, n_ticks)
-    trade = params.trade
-    yes_trades = token_trades(rng, times, data_stop, bids, asks, mid_moves(bids, asks), trade)
+    yes_trades = token_trades(rng, times_ns, data_stop, bids, asks, mid_moves(bids, asks), trade)
     no_moves = mid_moves(no_bids, no_asks)
-    no_trades = token_trades(rng, times, data_stop, no_bids, no_asks, no_moves, trade)
+    no_trades = token_trades(rng, times_ns, data_stop, no_bids, no_asks, no_moves, trade)
     liquidity = sum(book_value(ladder, n_ticks) for ladder in (bids, asks, no_bids, no_asks))
     return MarketArrays(
         spec=spec,
         n_ticks=n_ticks,
-        times_ns=times,
+        times_ns=times_ns,
         prob=prob,
         yes_rows=yes_rows,
         no_rows=mirror_rows(yes_rows, n_ticks),

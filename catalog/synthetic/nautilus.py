@@ -1,5 +1,8 @@
 """
 The edge: turn generated arrays into Nautilus objects and polyedge custom data.
+
+Delta and trade rows carry prices in ticks of the instrument's price increment and sizes in
+micro-units, for Polymarket tokens and BTCUSDT-PERP alike.
 """
 
 from decimal import Decimal
@@ -8,7 +11,10 @@ from nautilus_trader.model.data import OrderBookDelta
 from nautilus_trader.model.data import TradeTick
 from nautilus_trader.model.identifiers import TradeId
 from nautilus_trader.model.instruments import BinaryOption
+from nautilus_trader.model.instruments import CryptoPerpetual
+from nautilus_trader.model.instruments import Instrument
 from nautilus_trader.model.objects import FIXED_PRECISION
+from nautilus_trader.test_kit.providers import TestInstrumentProvider
 
 from actors.data_types import MarketInfo
 from actors.data_types import MarketResolution
@@ -19,8 +25,8 @@ from catalog.synthetic.market import MarketArrays
 from catalog.synthetic.specs import MarketSpec
 from catalog.synthetic.trades import TradeRows
 
-_SIZE_PRECISION = 6
-_SIZE_RAW_PER_MICRO = 10 ** (FIXED_PRECISION - _SIZE_PRECISION)
+# Sizes travel as integer micro-units (1e-6) whatever the instrument's size precision.
+_SIZE_RAW_PER_MICRO = 10 ** (FIXED_PRECISION - 6)
 
 
 def build_instruments(spec: MarketSpec) -> tuple[BinaryOption, BinaryOption]:
@@ -36,12 +42,20 @@ def build_instruments(spec: MarketSpec) -> tuple[BinaryOption, BinaryOption]:
         tick_size=Decimal(spec.tick_size),
         min_order_size=5,
         neg_risk=spec.neg_risk,
+        outcomes=spec.outcomes,
     )
     return instruments_from_market(market, ts_init=spec.start_ns)
 
 
+def binance_instrument() -> CryptoPerpetual:
+    """
+    Return BTCUSDT-PERP.BINANCE as Nautilus defines it (tick 0.1 USDT, step 0.001 BTC, USDT).
+    """
+    return TestInstrumentProvider.btcusdt_perp_binance()
+
+
 def delta_objects(
-    instrument: BinaryOption,
+    instrument: Instrument,
     rows: DeltaRows,
     times_ns: list[int],
 ) -> list[OrderBookDelta]:
@@ -50,8 +64,9 @@ def delta_objects(
 
     Parameters
     ----------
-    instrument : BinaryOption
-        The instrument (its price precision sets the raw scale).
+    instrument : Instrument
+        The instrument (its price and size precisions set the raw scales; sizes must lie on
+        its size grid).
     rows : DeltaRows
         The delta rows.
     times_ns : list[int]
@@ -64,6 +79,7 @@ def delta_objects(
     """
     iid = instrument.id
     precision = instrument.price_precision
+    size_precision = instrument.size_precision
     raw_per_tick = 10 ** (FIXED_PRECISION - precision)
     ts = [times_ns[e] for e in rows.event.tolist()]
     columns = zip(
@@ -83,7 +99,7 @@ def delta_objects(
             price * raw_per_tick,
             precision,
             size * _SIZE_RAW_PER_MICRO,
-            _SIZE_PRECISION,
+            size_precision,
             0,
             flags,
             seq,
@@ -94,12 +110,13 @@ def delta_objects(
     ]
 
 
-def trade_objects(instrument: BinaryOption, rows: TradeRows, id_prefix: str) -> list[TradeTick]:
+def trade_objects(instrument: Instrument, rows: TradeRows, id_prefix: str) -> list[TradeTick]:
     """
     Return ``TradeTick`` objects for one instrument with ids ``<prefix>-<n>``.
     """
     iid = instrument.id
     precision = instrument.price_precision
+    size_precision = instrument.size_precision
     raw_per_tick = 10 ** (FIXED_PRECISION - precision)
     columns = zip(
         rows.price_ticks.tolist(),
@@ -114,7 +131,7 @@ def trade_objects(instrument: BinaryOption, rows: TradeRows, id_prefix: str) -> 
             price * raw_per_tick,
             precision,
             size * _SIZE_RAW_PER_MICRO,
-            _SIZE_PRECISION,
+            size_precision,
             aggressor,
             TradeId(f"{id_prefix}-{n}"),
             t,

@@ -122,6 +122,8 @@ class MarketSpec:
         If the final-hours favourite is made to lose.
     knobs : MarketKnobs
         Per-market book and path knobs.
+    outcomes : tuple[str, str], default ("Yes", "No")
+        The outcome labels of the (YES, NO) tokens (``("Up", "Down")`` for BTC up/down).
 
     """
 
@@ -142,6 +144,7 @@ class MarketSpec:
     yes_wins: bool
     reversal: bool
     knobs: MarketKnobs
+    outcomes: tuple[str, str] = ("Yes", "No")
 
 
 @dataclass

@@ -1,5 +1,7 @@
 """
 Build a small synthetic sample catalog, read it back and replay it through a BacktestEngine.
+
+These tests replay the Polymarket side; ``test_btc_catalog_replay`` covers the Binance side.
 """
 
 import re
@@ -39,12 +41,16 @@ from catalog.sample import main
 pytestmark = pytest.mark.backtest
 
 VENUE = Venue("POLYMARKET")
+BTC = "BTCUSDT-PERP.BINANCE"
+MARKETS = 10
+UPDOWN = 6  # half an hour of 5-minute windows
 ID_PATTERN = re.compile(r"0x[0-9a-f]{64}-[0-9]{77,78}\.POLYMARKET")
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[SampleRequest, dict]:
-    request = SampleRequest(out=tmp_path_factory.mktemp("sample") / "catalog", days=1, markets=10)
+    out = tmp_path_factory.mktemp("sample") / "catalog"
+    request = SampleRequest(out=out, days=1, markets=MARKETS, updown_hours=0.5)
     return request, build_sample_catalog(request)
 
 
@@ -57,10 +63,16 @@ def _infos(catalog: ParquetDataCatalog) -> list[MarketInfo]:
     return [item.data for item in catalog.query(MarketInfo)]
 
 
-def test_instruments_are_polymarket_binary_options(catalog: ParquetDataCatalog) -> None:
-    instruments = catalog.instruments()
+def _polymarket(catalog: ParquetDataCatalog) -> list[BinaryOption]:
+    return [i for i in catalog.instruments() if i.id.venue == VENUE]
 
-    assert len(instruments) == 20
+
+def test_instruments_are_polymarket_binary_options(catalog: ParquetDataCatalog) -> None:
+    instruments = _polymarket(catalog)
+
+    assert len(instruments) == 2 * (MARKETS + UPDOWN)
+    others = [i.id.value for i in catalog.instruments() if i.id.venue != VENUE]
+    assert others == [BTC]
     assert all(isinstance(i, BinaryOption) for i in instruments)
     assert {i.quote_currency.code for i in instruments} == {"USDC.e"}
     assert all(ID_PATTERN.fullmatch(i.id.value) for i in instruments)
@@ -72,17 +84,21 @@ def test_market_info_one_per_market_with_fields_intact(catalog: ParquetDataCatal
 
     infos = _infos(catalog)
 
-    assert len(infos) == 10
-    assert len({info.condition_id for info in infos}) == 10
+    assert len(infos) == MARKETS + UPDOWN
+    assert len({info.condition_id for info in infos}) == MARKETS + UPDOWN
+    updown = [info for info in infos if info.event_id.startswith("btc-updown-5m-")]
+    assert len(updown) == UPDOWN
+    assert all(info.question.startswith("Bitcoin Up or Down - ") for info in updown)
     for info in infos:
         yes, no = info.token_ids()
         assert info.instrument_id == yes
         assert {yes, no} <= instruments.keys()
         assert str(instruments[yes].price_increment) == info.tick_size
         assert instruments[yes].expiration_ns == info.end_ns
-        assert info.question.endswith("?")
         assert info.category
-        assert info.event_id.isdigit()
+        if info not in updown:
+            assert info.question.endswith("?")
+            assert info.event_id.isdigit()
         assert info.min_order_size == "5"
         assert info.fees_enabled == (info.category == "crypto")
         assert info.liquidity_usd > 0
@@ -118,7 +134,9 @@ def test_metadata_labels_synthetic_and_counts_rows(
     assert is_synthetic(request.out)
     assert read_catalog_metadata(request.out) == metadata
     assert metadata["generator"] == "catalog.sample"
-    assert (metadata["seed"], metadata["days"], metadata["markets"]) == (7, 1, 10)
+    assert (metadata["seed"], metadata["days"], metadata["markets"]) == (7, 1, MARKETS)
+    assert metadata["updown_hours"] == 0.5
+    assert metadata["counts"]["markets"] == MARKETS + UPDOWN
     assert metadata["start"] == "2026-06-01T00:00:00Z"
     assert metadata["counts"]["order_book_deltas"] == len(catalog.order_book_deltas())
     assert metadata["counts"]["trade_ticks"] == len(catalog.trade_ticks())
@@ -140,8 +158,8 @@ def test_cli_rebuilds_on_new_parameters_and_refuses_foreign_directory(tmp_path: 
     foreign = tmp_path / "real"
     (foreign / "data").mkdir(parents=True)
 
-    first = main(["--out", str(out), "--days", "1", "--markets", "3"])
-    second = main(["--out", str(out), "--days", "1", "--markets", "4"])
+    first = main(["--out", str(out), "--days", "1", "--markets", "3", "--updown-hours", "0"])
+    second = main(["--out", str(out), "--days", "1", "--markets", "4", "--updown-hours", "0"])
     refused = main(["--out", str(foreign), "--days", "1", "--markets", "3"])
 
     assert (first, second, refused) == (0, 0, 2)
@@ -186,7 +204,7 @@ class _Auditor(Actor):
 
 
 def _engine(catalog: ParquetDataCatalog, buffer: bool) -> tuple[BacktestEngine, _Auditor, int]:
-    instruments = catalog.instruments()
+    instruments = _polymarket(catalog)
     config = BacktestEngineConfig(
         logging=LoggingConfig(bypass_logging=True),
         data_engine=DataEngineConfig(buffer_deltas=buffer),
@@ -223,8 +241,8 @@ def test_catalog_replays_through_backtest_engine(catalog: ParquetDataCatalog) ->
     assert engine.iteration == rows
     assert auditor.batches > 1000
     assert (auditor.crossed, auditor.one_sided) == (0, 0)
-    assert auditor.trades == len(catalog.trade_ticks())
-    assert auditor.custom[MarketInfo] == 10
+    assert auditor.trades == len(catalog.trade_ticks([i.id.value for i in _polymarket(catalog)]))
+    assert auditor.custom[MarketInfo] == MARKETS + UPDOWN
     assert auditor.custom[MarketResolution] == len(catalog.query(MarketResolution))
     engine.dispose()
 
