@@ -4,9 +4,9 @@ Build and run a catalog backtest from a validated polyedge config.
 The Polymarket venue is a CASH account in USDC.e on L2 book deltas, with the Polymarket fee
 model (rates from each market's MarketInfo) and the settlement module. When the catalog holds
 Binance instruments (BTCUSDT-PERP, the cross-venue signal), a Binance venue is added: a MARGIN
-account in USDT on L2 book deltas. Data configs are one per instrument and data class, with
-the singular ``instrument_id`` so that the engine knows every instrument has book data;
-MarketInfo and MarketResolution replay as custom data.
+account in USDT on L2 book deltas. Data configs are one per venue and data class; the
+``CatalogBacktestNode`` registers each instrument's book data and loads everything with one
+sort. MarketInfo and MarketResolution replay as custom data.
 """
 
 from dataclasses import dataclass
@@ -18,16 +18,17 @@ from nautilus_trader.backtest.config import BacktestRunConfig
 from nautilus_trader.backtest.config import BacktestVenueConfig
 from nautilus_trader.backtest.config import ImportableFeeModelConfig
 from nautilus_trader.backtest.engine import BacktestEngine
-from nautilus_trader.backtest.node import BacktestNode
 from nautilus_trader.common.config import ImportableActorConfig
 from nautilus_trader.config import DataEngineConfig
 from nautilus_trader.config import LoggingConfig
 from nautilus_trader.model.data import OrderBookDelta
 from nautilus_trader.model.data import TradeTick
+from nautilus_trader.model.identifiers import InstrumentId
 
 from actors.data_types import MarketInfo
 from actors.data_types import MarketResolution
 from backtesting.catalog_check import CatalogContents
+from backtesting.catalog_node import CatalogBacktestNode
 from configs.schema import PolyedgeConfig
 
 VENUE = "POLYMARKET"
@@ -55,7 +56,7 @@ class BacktestOutcome:
 
     run_id: str
     engine: BacktestEngine
-    node: BacktestNode
+    node: CatalogBacktestNode
 
 
 def polymarket_venue(config: PolyedgeConfig, contents: CatalogContents) -> BacktestVenueConfig:
@@ -108,22 +109,40 @@ def venue_configs(config: PolyedgeConfig, contents: CatalogContents) -> list[Bac
     return venues
 
 
+def _venue_data_configs(catalog_path: str, ids: list[str]) -> list[BacktestDataConfig]:
+    # Few configs, many instruments each: CatalogBacktestNode registers every instrument. The
+    # first instrument's deltas still get a singular-instrument config because the node's
+    # validation looks for one to accept an L2 venue.
+    if not ids:
+        return []
+    first, rest = ids[0], ids[1:]
+    configs = [
+        BacktestDataConfig(
+            catalog_path=catalog_path,
+            data_cls=OrderBookDelta,
+            instrument_id=InstrumentId.from_str(first),
+        ),
+        BacktestDataConfig(catalog_path=catalog_path, data_cls=TradeTick, instrument_ids=ids),
+    ]
+    if rest:
+        configs.append(
+            BacktestDataConfig(
+                catalog_path=catalog_path,
+                data_cls=OrderBookDelta,
+                instrument_ids=rest,
+            ),
+        )
+    return configs
+
+
 def data_configs(catalog_path: str, contents: CatalogContents) -> list[BacktestDataConfig]:
     """
     Return the data configs: deltas and trades per instrument (Polymarket, then Binance),
     then market custom data.
     """
-    # Binance last: BacktestNode re-sorts everything loaded so far after each config, so the
-    # largest streams cost least at the end.
-    configs = [
-        BacktestDataConfig(
-            catalog_path=catalog_path,
-            data_cls=data_cls,
-            instrument_id=instrument_id,
-        )
-        for instrument_id in (*contents.instrument_ids, *contents.binance_instrument_ids)
-        for data_cls in (OrderBookDelta, TradeTick)
-    ]
+    configs = []
+    for instrument_ids in (contents.instrument_ids, contents.binance_instrument_ids):
+        configs += _venue_data_configs(catalog_path, [i.value for i in instrument_ids])
     configs += [
         BacktestDataConfig(catalog_path=catalog_path, data_cls=data_cls, client_id=VENUE)
         for data_cls in (MarketInfo, MarketResolution)
@@ -180,7 +199,7 @@ def run_backtest(config: PolyedgeConfig, contents: CatalogContents, run_id: str)
     Run the backtest and return the finished engine; the caller disposes ``outcome.node``.
     """
     run_config = build_run_config(config, contents)
-    node = BacktestNode(configs=[run_config])
+    node = CatalogBacktestNode(configs=[run_config])
     node.run()
     engine = node.get_engine(run_config.id)
     if engine is None:

@@ -21,11 +21,11 @@ from pathlib import Path
 import msgspec
 import nautilus_trader
 from nautilus_trader.backtest.config import BacktestEngineConfig
-from nautilus_trader.backtest.node import BacktestNode
 from nautilus_trader.config import LoggingConfig
 
 from backtesting.catalog_check import CatalogContents
 from backtesting.catalog_check import inspect_catalog
+from backtesting.catalog_node import CatalogBacktestNode
 from backtesting.node import build_run_config
 from catalog.metadata import read_catalog_metadata
 from configs.schema import PolyedgeConfig
@@ -48,7 +48,7 @@ def _run_once(config: PolyedgeConfig, contents: CatalogContents, bare: bool) -> 
         engine=msgspec.structs.replace(engine_config, logging=quiet, run_analysis=False),
         dispose_on_completion=True,
     )
-    node = BacktestNode(configs=[run_config])
+    node = CatalogBacktestNode(configs=[run_config])
     try:
         result = node.run()[0]
     finally:
