@@ -49,6 +49,7 @@ from actors.logic.order_flow import deep_book_features
 from actors.logic.order_flow import same_values
 from actors.logic.order_flow import top_book_features
 from actors.logic.order_flow import yes_no_divergence
+from adapters.books import subscribe_book_deltas
 
 __all__ = ["OrderFlowActor", "OrderFlowActorConfig", "book_levels"]
 
@@ -282,7 +283,7 @@ class OrderFlowActor(Actor):
         stream = _Stream(instrument_id, is_binance, RollingFlow(windows_ns))
         self._streams[instrument_id] = stream
         self.subscribe_trade_ticks(instrument_id)
-        self.subscribe_order_book_deltas(instrument_id, BookType.L2_MBP)
+        subscribe_book_deltas(self, instrument_id, BookType.L2_MBP)
         self.log.debug(f"Tracking order flow of {instrument_id}")
         return stream
 

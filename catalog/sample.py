@@ -54,12 +54,14 @@ from catalog.synthetic.updown import simulate_updown
 from catalog.synthetic.updown import window_starts_ns
 
 GENERATOR = "catalog.sample"
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 WINDOW_START = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 NS_PER_SECOND = 1_000_000_000
 NS_PER_DAY = 86_400 * NS_PER_SECOND
 RESOLUTION_DELAY_NS = 60 * NS_PER_SECOND
-INFO_DELAY_NS = NS_PER_SECOND
+# MarketInfo precedes a market's first book snapshot, as a scanner announces a market before
+# anyone subscribes to its book; components that subscribe on MarketInfo get the snapshot.
+INFO_LEAD_NS = NS_PER_SECOND
 _PROGRESS_EVERY = 6
 _IDENTITY_KEYS = (
     "synthetic",
@@ -190,7 +192,7 @@ def _write_arrays(
             catalog.write_data(trade_objects(instrument, prints, f"S{spec.index:03d}{tag}"))
         tally.counts["trade_ticks"] += len(prints)
     tally.counts["book_updates_per_token"] += int(arrays.times_ns.size - 1)
-    tally.infos.append(market_info(arrays, yes, no, spec.start_ns + INFO_DELAY_NS))
+    tally.infos.append(market_info(arrays, yes, no, spec.start_ns - INFO_LEAD_NS))
     resolved_ns = spec.end_ns + RESOLUTION_DELAY_NS
     if resolved_ns <= request.stop_ns:
         tally.resolutions.append(market_resolution(spec, yes, no, resolved_ns))
