@@ -24,6 +24,7 @@ from actors.data_types import MarketResolution
 from backtesting.catalog_check import CatalogContents
 from backtesting.catalog_check import inspect_catalog
 from backtesting.node import run_backtest as run_node
+from catalog.sample import GENERATOR_VERSION
 from catalog.sample import SampleRequest
 from catalog.sample import build_sample_catalog
 from catalog.synthetic.btc import simulate_btc
@@ -100,7 +101,7 @@ def test_binance_instrument_and_rows_match_metadata(small: tuple[SampleRequest, 
     counts = metadata["counts"]
     assert counts["binance_order_book_deltas"] == len(deltas)
     assert counts["binance_trade_ticks"] == len(prints)
-    assert (metadata["generator_version"], metadata["synthetic"]) == ("2", True)
+    assert (metadata["generator_version"], metadata["synthetic"]) == (GENERATOR_VERSION, True)
     assert metadata["btc"]["first_mid"] == "65000.0"
     assert min(d.ts_event for d in deltas) == request.start_ns
     assert max(t.ts_event for t in prints) < request.stop_ns
