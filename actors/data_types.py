@@ -272,9 +272,9 @@ class FairValue(Data):
     measurement : float
         The observation that produced it (mid or microprice).
     hours_to_expiry : float
-        Hours left until the market's end time.
+        Hours left until the market's end time (negative after it, until resolution).
     process_noise : float
-        The process noise used for this step.
+        The process noise used for this step (0.0 for the first, initialising measurement).
 
     """
 
@@ -290,6 +290,8 @@ class FairValue(Data):
 class MarketStats(Data):
     """
     Rolling baseline statistics of one token, for thesis invalidation.
+
+    Sampled on a timer; ``ts_event`` is the sample time.
 
     Parameters
     ----------
