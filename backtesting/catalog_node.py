@@ -17,23 +17,28 @@ from nautilus_trader.core.data import Data
 from nautilus_trader.model.data import CustomData
 
 
-def first_row_per_key(rows: list[Data]) -> tuple[list[Data], list[Data]]:
+def split_rows(rows: list[Data]) -> tuple[list[Data], list[Data]]:
     """
-    Split ``rows`` into the first row of each instrument (or custom type) and the rest.
+    Split ``rows`` into the first row of each stream and the rest, in a canonical order.
 
-    Order is preserved in both lists.
+    A stream is one instrument (or one custom type of one instrument). Each stream keeps its
+    own order; streams are laid out by id, so rows that share a timestamp always reach the
+    engine in the same order, however the catalog query interleaved them (the stable sort by
+    ``ts_init`` that follows keeps this order for ties).
     """
-    seen: set = set()
-    firsts: list[Data] = []
-    rest: list[Data] = []
+    streams: dict[object, list[Data]] = {}
     for row in rows:
-        key = type(row.data) if isinstance(row, CustomData) else row.instrument_id
-        if key in seen:
-            rest.append(row)
+        if isinstance(row, CustomData):
+            key = (type(row.data).__name__, getattr(row.data, "instrument_id", None))
         else:
-            seen.add(key)
-            firsts.append(row)
-    return firsts, rest
+            key = row.instrument_id
+        stream = streams.get(key)
+        if stream is None:
+            streams[key] = [row]
+        else:
+            stream.append(row)
+    keys = sorted(streams, key=str)
+    return [streams[k][0] for k in keys], [r for k in keys for r in streams[k][1:]]
 
 
 class CatalogBacktestNode(BacktestNode):
@@ -55,7 +60,7 @@ class CatalogBacktestNode(BacktestNode):
             if not result.data:
                 engine.logger.warning(f"No data found for {config.data_type}")
                 continue
-            firsts, rest = first_row_per_key(result.data)
+            firsts, rest = split_rows(result.data)
             for row in firsts:
                 # One validated row per instrument registers its venue client and book data.
                 engine.add_data([row], client_id=result.client_id, sort=False)

@@ -9,6 +9,7 @@ account in USDT on L2 book deltas. Data configs are one per venue and data class
 sort. MarketInfo and MarketResolution replay as custom data.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,9 @@ from actors.data_types import MarketInfo
 from actors.data_types import MarketResolution
 from backtesting.catalog_check import CatalogContents
 from backtesting.catalog_node import CatalogBacktestNode
+from backtesting.risk_wiring import attach_risk_engine
+from backtesting.risk_wiring import importable_risk_actors
+from backtesting.risk_wiring import risk_engine_config
 from configs.schema import PolyedgeConfig
 
 VENUE = "POLYMARKET"
@@ -135,17 +139,22 @@ def _venue_data_configs(catalog_path: str, ids: list[str]) -> list[BacktestDataC
     return configs
 
 
-def data_configs(catalog_path: str, contents: CatalogContents) -> list[BacktestDataConfig]:
+def data_configs(
+    catalog_path: str,
+    contents: CatalogContents,
+    replay_types: Sequence[str] = (),
+) -> list[BacktestDataConfig]:
     """
-    Return the data configs: deltas and trades per instrument (Polymarket, then Binance),
-    then market custom data.
+    Return the data configs: deltas and trades (Polymarket, then Binance), market custom data,
+    and any recorded custom types to replay (``package.module:Class`` paths).
     """
     configs = []
     for instrument_ids in (contents.instrument_ids, contents.binance_instrument_ids):
         configs += _venue_data_configs(catalog_path, [i.value for i in instrument_ids])
+    custom = [MarketInfo, MarketResolution, *replay_types]
     configs += [
         BacktestDataConfig(catalog_path=catalog_path, data_cls=data_cls, client_id=VENUE)
-        for data_cls in (MarketInfo, MarketResolution)
+        for data_cls in custom
     ]
     return configs
 
@@ -172,20 +181,28 @@ def engine_config(config: PolyedgeConfig, contents: CatalogContents) -> Backtest
         ),
         # Hand strategies whole book updates (up to the F_LAST delta), never half-applied ones.
         data_engine=DataEngineConfig(buffer_deltas=True),
-        actors=[*config.importable_actors(), sampler, progress],
+        risk_engine=risk_engine_config(
+            config,
+            (*contents.instrument_ids, *contents.binance_instrument_ids),
+        ),
+        actors=[*config.importable_actors(), *importable_risk_actors(config), sampler, progress],
         strategies=config.importable_strategies(),
         run_analysis=False,
     )
 
 
-def build_run_config(config: PolyedgeConfig, contents: CatalogContents) -> BacktestRunConfig:
+def build_run_config(
+    config: PolyedgeConfig,
+    contents: CatalogContents,
+    replay_types: Sequence[str] = (),
+) -> BacktestRunConfig:
     """
     Return the ``BacktestRunConfig`` for one catalog backtest.
     """
     catalog_path = str(contents.path.resolve())
     return BacktestRunConfig(
         venues=venue_configs(config, contents),
-        data=data_configs(catalog_path, contents),
+        data=data_configs(catalog_path, contents, replay_types),
         engine=engine_config(config, contents),
         start=config.backtest.start,
         end=config.backtest.end,
@@ -194,12 +211,23 @@ def build_run_config(config: PolyedgeConfig, contents: CatalogContents) -> Backt
     )
 
 
-def run_backtest(config: PolyedgeConfig, contents: CatalogContents, run_id: str) -> BacktestOutcome:
+def run_backtest(
+    config: PolyedgeConfig,
+    contents: CatalogContents,
+    run_id: str,
+    replay_types: Sequence[str] | None = None,
+) -> BacktestOutcome:
     """
     Run the backtest and return the finished engine; the caller disposes ``outcome.node``.
+
+    ``replay_types`` names recorded custom types (``package.module:Class``) to replay from the
+    catalog beside the market data.
     """
-    run_config = build_run_config(config, contents)
+    run_config = build_run_config(config, contents, replay_types or ())
     node = CatalogBacktestNode(configs=[run_config])
+    node.build()
+    # The RiskMonitor halts through the RiskEngine, which the kernel lends it here.
+    attach_risk_engine(node.get_engine(run_config.id).kernel)
     node.run()
     engine = node.get_engine(run_config.id)
     if engine is None:

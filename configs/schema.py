@@ -45,6 +45,7 @@ from pydantic import field_validator
 from pydantic import model_validator
 from pydantic_core import ErrorDetails
 
+from configs import risk_schema
 from configs.errors import ConfigError
 from configs.loader import YamlTree
 from configs.loader import format_key_path
@@ -193,6 +194,7 @@ class PolyedgeConfig(BaseModel):
     catalog: CatalogSection | None = None
     venue: VenueSection | None = None
     backtest: BacktestSection | None = None
+    risk: risk_schema.RiskSection | None = None
     actors: dict[str, ActorEntry] = Field(default_factory=dict)
     strategies: dict[str, StrategyEntry] = Field(default_factory=dict)
     _resolved: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
@@ -206,7 +208,7 @@ class PolyedgeConfig(BaseModel):
         sections = (("strategies", "strategy", self.strategies), ("actors", "actor", self.actors))
         for section, kind, entries in sections:
             for name, entry in entries.items():
-                key = f"{section}.{name}"
+                entry = risk_schema.with_risk(entry, self.risk, key := f"{section}.{name}")
                 self._resolved[key] = _build_component(key, kind, entry)
         return self
 
@@ -223,7 +225,7 @@ class PolyedgeConfig(BaseModel):
             ImportableStrategyConfig(
                 strategy_path=entry.strategy_path,
                 config_path=entry.config_path,
-                config=copy.deepcopy(entry.config),
+                config=copy.deepcopy(risk_schema.with_risk(entry, self.risk).config),
             )
             for entry in self.strategies.values()
         ]

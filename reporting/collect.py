@@ -18,9 +18,11 @@ from nautilus_trader.model.orders import Order
 from nautilus_trader.model.position import Position
 
 from actors.equity_sampler import EquitySamplerActor
+from actors.risk_monitor import RiskMonitorActor
 from adapters.polymarket.settlement import SETTLEMENT_TAG
 from reporting.metrics import EquitySample
 from reporting.metrics import FillRecord
+from reporting.metrics import HaltRecord
 from reporting.metrics import OrderRecord
 from reporting.metrics import PositionRecord
 from reporting.metrics import RunRecords
@@ -30,7 +32,7 @@ log = logging.getLogger(__name__)
 
 def collect_run(engine: BacktestEngine) -> RunRecords:
     """
-    Return the orders, fills, positions and equity samples of a finished engine.
+    Return the orders, fills, positions, equity samples, halts and gate refusals of an engine.
 
     Parameters
     ----------
@@ -50,6 +52,8 @@ def collect_run(engine: BacktestEngine) -> RunRecords:
         fills=tuple(sorted(fills, key=lambda f: (f.ts_ns, f.client_order_id, f.trade_id))),
         positions=tuple(sorted(_position_records(engine.cache), key=_position_key)),
         samples=tuple(_samples(engine)),
+        halts=tuple(_halts(engine)),
+        refusals=_refusals(engine),
     )
 
 
@@ -134,6 +138,26 @@ def _samples(engine: BacktestEngine) -> list[EquitySample]:
     if len(samplers) > 1:
         log.warning("Several EquitySamplerActors, using %s", samplers[0].id)
     return samplers[0].samples
+
+
+def _halts(engine: BacktestEngine) -> list[HaltRecord]:
+    monitors = [a for a in engine.trader.actors() if isinstance(a, RiskMonitorActor)]
+    records = [
+        HaltRecord(ts_ns=t.ts_ns, state=t.state, reason=t.reason, detail=t.detail)
+        for monitor in monitors
+        for t in monitor.transitions
+    ]
+    return sorted(records, key=lambda h: h.ts_ns)
+
+
+def _refusals(engine: BacktestEngine) -> dict[str, dict[str, int]]:
+    # Pre-trade gate refusals by reason, for strategies that count them (PolyedgeStrategy).
+    counted = {}
+    for strategy in engine.trader.strategies():
+        refusals = getattr(strategy, "refusals", None)
+        if refusals:
+            counted[strategy.id.value] = dict(sorted(refusals.items()))
+    return counted
 
 
 def _order_key(order: OrderRecord) -> tuple[int, str]:

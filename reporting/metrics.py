@@ -105,6 +105,21 @@ class PositionRecord:
 
 
 @dataclass(frozen=True)
+class HaltRecord:
+    """
+    One trading-state change decided by the risk monitor (a halt, a resume, REDUCING).
+
+    ``state`` is the trading state after it (ACTIVE, REDUCING or HALTED) and ``reason`` the
+    halt reason (e.g. MAX_DRAWDOWN) or RESUMED / REDUCING_* / RECOVERED.
+    """
+
+    ts_ns: int
+    state: str
+    reason: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class RunRecords:
     """
     Everything the report needs from one finished run, as plain records.
@@ -114,6 +129,8 @@ class RunRecords:
     fills: tuple[FillRecord, ...] = ()
     positions: tuple[PositionRecord, ...] = ()
     samples: tuple[EquitySample, ...] = ()
+    halts: tuple[HaltRecord, ...] = ()
+    refusals: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

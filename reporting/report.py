@@ -20,6 +20,7 @@ from typing import Any
 
 from reporting.chart import plot_equity
 from reporting.metrics import EquitySample
+from reporting.metrics import HaltRecord
 from reporting.metrics import RunMetrics
 from reporting.metrics import RunRecords
 from reporting.metrics import StrategyMetrics
@@ -32,7 +33,7 @@ MTM_NOTE = (
     "(book mid, else last trade, else entry price), using only state known at that time."
 )
 _MONEY_QUANTUM = Decimal("0.000001")
-_RESERVED_KEYS = frozenset({"notes", "sampling", "total"})
+_RESERVED_KEYS = frozenset({"halts", "notes", "refusals", "sampling", "total"})
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,10 @@ def build_report(records: RunRecords, meta: Mapping[str, Any]) -> dict:
     Returns
     -------
     dict
-        Top-level meta keys plus ``synthetic``, ``notes``, ``sampling``, ``total`` and
-        ``strategies`` (per strategy id). Decimals are strings, floats rounded to 6 dp.
+        Top-level meta keys plus ``synthetic``, ``notes``, ``sampling``, ``total``,
+        ``strategies`` (per strategy id), ``halts`` (every risk-monitor trading-state
+        change, oldest first) and ``refusals`` (pre-trade gate refusals per strategy and
+        reason). Decimals are strings, floats rounded to 6 dp.
 
     Raises
     ------
@@ -81,7 +84,21 @@ def build_report(records: RunRecords, meta: Mapping[str, Any]) -> dict:
     report["sampling"] = _sampling(metrics)
     report["total"] = metrics_dict(metrics.total)
     report["strategies"] = {sid: metrics_dict(m) for sid, m in metrics.strategies.items()}
+    report.update(_risk_entries(records))
     return to_jsonable(report)
+
+
+def halt_dict(halt: HaltRecord) -> dict:
+    """
+    Return one risk-monitor trading-state change as a plain dict (time in ns and ISO UTC).
+    """
+    return {
+        "ts_ns": halt.ts_ns,
+        "time": _iso_ns(halt.ts_ns),
+        "state": halt.state,
+        "reason": halt.reason,
+        "detail": halt.detail,
+    }
 
 
 def metrics_dict(m: StrategyMetrics) -> dict:
@@ -212,6 +229,10 @@ def format_table(report: Mapping) -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines.extend(_join(r, widths) for r in rows)
     lines.extend(f"note: {n}" for n in report.get("notes", ()) if n != SYNTHETIC_NOTE)
+    lines.extend(_halt_line(h) for h in report.get("halts", ()))
+    for sid, counts in sorted(report.get("refusals", {}).items()):
+        reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(counts.items()))
+        lines.append(f"risk: {sid} orders refused by the pre-trade gate: {reasons}")
     return "\n".join(lines) + "\n"
 
 
@@ -239,6 +260,23 @@ def _sampling(metrics: RunMetrics) -> dict:
         "interval_secs": metrics.interval_secs,
         "periods_per_year": metrics.periods_per_year,
     }
+
+
+def _risk_entries(records: RunRecords) -> dict:
+    return {
+        "halts": [halt_dict(h) for h in sorted(records.halts, key=_halt_key)],
+        "refusals": records.refusals,
+    }
+
+
+def _halt_key(halt: HaltRecord) -> int:
+    # Stable sort: changes at one instant keep the monitor's order.
+    return halt.ts_ns
+
+
+def _halt_line(halt: Mapping) -> str:
+    detail = f" ({halt['detail']})" if halt.get("detail") else ""
+    return f"risk: {halt['time']} {halt['state']} {halt['reason']}{detail}"
 
 
 def _money_str(value: Decimal) -> str:

@@ -13,7 +13,6 @@ from decimal import InvalidOperation
 
 from nautilus_trader.config import NonNegativeInt
 from nautilus_trader.config import PositiveFloat
-from nautilus_trader.config import StrategyConfig
 from nautilus_trader.model.book import OrderBook
 from nautilus_trader.model.data import OrderBookDeltas
 from nautilus_trader.model.enums import BookType
@@ -26,6 +25,7 @@ from nautilus_trader.model.instruments import Instrument
 from actors.data_types import MarketInfo
 from actors.data_types import MarketResolution
 from strategies.base import PolyedgeStrategy
+from strategies.base import PolyedgeStrategyConfig
 from strategies.logic.expiry_edge import NANOS_PER_HOUR
 from strategies.logic.expiry_edge import BookLevel
 from strategies.logic.expiry_edge import EntryDecision
@@ -55,7 +55,7 @@ def _decimal_field(name: str, value: str) -> Decimal:
     return result
 
 
-class ExpiryEdgeConfig(StrategyConfig, frozen=True):
+class ExpiryEdgeConfig(PolyedgeStrategyConfig, frozen=True):
     """
     Configuration for ``ExpiryEdge`` instances.
 
@@ -78,7 +78,11 @@ class ExpiryEdgeConfig(StrategyConfig, frozen=True):
     limit_offset_ticks : NonNegativeInt, default 0
         How many ticks below the best ask to bid (0 takes the ask).
     dry_run : bool, default False
-        If True, log the orders that would be sent and submit none.
+        If True, log the orders that would be sent and submit none (from
+        ``PolyedgeStrategyConfig``).
+    risk : GateLimitsConfig, optional
+        The pre-trade limits, filled by the config loader from the ``risk`` section (from
+        ``PolyedgeStrategyConfig``).
 
     """
 
@@ -90,7 +94,6 @@ class ExpiryEdgeConfig(StrategyConfig, frozen=True):
     equity_fraction: float | None = None
     min_liquidity_usdc: str = "25"
     limit_offset_ticks: NonNegativeInt = 0
-    dry_run: bool = False
 
     def __post_init__(self) -> None:
         if not self.max_hours_to_expiry > 0:
@@ -230,17 +233,21 @@ class ExpiryEdge(PolyedgeStrategy):
 
     def _enter(self, info: MarketInfo, entry: EntryOrder) -> None:
         instrument = self.cache.instrument(InstrumentId.from_str(entry.instrument_id))
+        # Fit the size to the risk limits; if nothing fits, send it as is so that the gate
+        # refuses it with the binding reason (logged and counted).
+        quantity = self.risk_capped_quantity(instrument, entry.price, entry.quantity)
+        quantity = quantity if quantity > 0 else entry.quantity
         order = self.order_factory.limit(
             instrument_id=instrument.id,
             order_side=OrderSide.BUY,
-            quantity=instrument.make_qty(entry.quantity),
+            quantity=instrument.make_qty(quantity),
             price=instrument.make_price(entry.price),
             time_in_force=TimeInForce.GTC,
         )
         # Mark first: one entry per market whether the order is sent, refused or dry.
         self.entered_markets.add(info.instrument_id)
         self.log.info(
-            f"Entry {info.condition_id} {instrument.id}: BUY {entry.quantity} @ {entry.price} "
+            f"Entry {info.condition_id} {instrument.id}: BUY {quantity} @ {entry.price} "
             f"(signal {entry.signal_price}, gross return {expected_return(entry.price):.4f}, "
             f"ends in {(info.end_ns - self.clock.timestamp_ns()) / NANOS_PER_HOUR:.2f} h)",
         )
