@@ -24,6 +24,7 @@ from nautilus_trader.model.instruments import Instrument
 
 from actors.data_types import MarketInfo
 from actors.data_types import MarketResolution
+from adapters.books import subscribe_book_deltas
 from strategies.base import PolyedgeStrategy
 from strategies.base import PolyedgeStrategyConfig
 from strategies.logic.expiry_edge import NANOS_PER_HOUR
@@ -178,7 +179,7 @@ class ExpiryEdge(PolyedgeStrategy):
                 # In live the scanner loads instruments after announcing the market.
                 self.log.warning(f"Instrument {token_id} not cached yet, book not subscribed")
                 continue
-            self.subscribe_order_book_deltas(token_id, BookType.L2_MBP)
+            subscribe_book_deltas(self, token_id, BookType.L2_MBP)
             self._book_tokens.add(token_id)
 
     def on_market_resolved(self, resolution: MarketResolution) -> None:
