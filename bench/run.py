@@ -14,19 +14,26 @@ import os
 import platform
 import statistics
 import sys
+import time
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
 
 import msgspec
 import nautilus_trader
+import numpy as np
 from nautilus_trader.backtest.config import BacktestEngineConfig
 from nautilus_trader.config import LoggingConfig
 
+from actors.logic.features import build_features
 from backtesting.catalog_check import CatalogContents
 from backtesting.catalog_check import inspect_catalog
 from backtesting.catalog_node import CatalogBacktestNode
 from backtesting.node import build_run_config
+from backtesting.risk_wiring import attach_risk_engine
+from bench.handlers import instrument
+from bench.handlers import summarize
+from bench.inputs import sample_inputs
 from catalog.metadata import read_catalog_metadata
 from configs.schema import PolyedgeConfig
 from configs.schema import load_config
@@ -34,7 +41,7 @@ from configs.schema import load_config
 log = logging.getLogger("bench")
 
 
-def _run_once(config: PolyedgeConfig, contents: CatalogContents, bare: bool) -> dict:
+def _quiet_run_config(config: PolyedgeConfig, contents: CatalogContents, bare: bool):
     run_config = build_run_config(config, contents)
     engine_config = run_config.engine
     if bare:
@@ -43,13 +50,29 @@ def _run_once(config: PolyedgeConfig, contents: CatalogContents, bare: bool) -> 
             data_engine=engine_config.data_engine,
         )
     quiet = LoggingConfig(log_level="WARNING")
-    run_config = msgspec.structs.replace(
+    return msgspec.structs.replace(
         run_config,
         engine=msgspec.structs.replace(engine_config, logging=quiet, run_analysis=False),
-        dispose_on_completion=True,
+        dispose_on_completion=False,
     )
+
+
+def _run_once(
+    config: PolyedgeConfig,
+    contents: CatalogContents,
+    bare: bool,
+    timings: dict | None = None,
+) -> dict:
+    run_config = _quiet_run_config(config, contents, bare)
     node = CatalogBacktestNode(configs=[run_config])
     try:
+        node.build()
+        engine = node.get_engine(run_config.id)
+        if not bare:
+            attach_risk_engine(engine.kernel)
+        if timings is not None:
+            for component in [*engine.trader.actors(), *engine.trader.strategies()]:
+                timings[type(component).__name__] = instrument(component)
         result = node.run()[0]
     finally:
         node.dispose()
@@ -84,6 +107,34 @@ def backtest_throughput(config: PolyedgeConfig, repeats: int) -> dict:
         "full_over_bare_ratio": round(medians["full"] / medians["bare"], 4),
         "full_over_bare_ratio_per_pair": [round(r, 4) for r in pairwise],
         "full_orders": runs["full"][0]["orders"],
+    }
+
+
+def handler_latency(config: PolyedgeConfig) -> dict:
+    """
+    Return per-component, per-handler latency percentiles from one instrumented full run.
+    """
+    contents = inspect_catalog(config.catalog.path)
+    timings: dict = {}
+    run = _run_once(config, contents, bare=False, timings=timings)
+    return {"events": run["events"], "handlers": summarize(timings)}
+
+
+def feature_latency(calls: int = 100_000) -> dict:
+    """
+    Return p50/p99 (µs) of ``build_features`` on complete inputs.
+    """
+    ta, flow, state = sample_inputs()
+    samples = np.empty(calls, dtype=np.float64)
+    for index in range(calls):
+        start = time.perf_counter_ns()
+        build_features(ta, flow, state)
+        samples[index] = time.perf_counter_ns() - start
+    micros = samples / 1_000.0
+    return {
+        "calls": calls,
+        "p50_us": round(float(np.percentile(micros, 50)), 2),
+        "p99_us": round(float(np.percentile(micros, 99)), 2),
     }
 
 
@@ -127,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         "catalog": {"path": args.catalog, "synthetic": bool(metadata.get("synthetic"))},
         "config_hash": config.config_hash(),
         "backtest": backtest_throughput(config, args.repeats),
+        "handler_latency": handler_latency(config),
+        "feature_builder": feature_latency(),
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
