@@ -223,7 +223,8 @@ def run_backtest(
     ``replay_types`` names recorded custom types (``package.module:Class``) to replay from the
     catalog beside the market data.
     """
-    run_config = build_run_config(config, contents, replay_types or ())
+    replay = config.backtest.replay_types if replay_types is None else replay_types
+    run_config = build_run_config(config, contents, replay)
     node = CatalogBacktestNode(configs=[run_config])
     node.build()
     # The RiskMonitor halts through the RiskEngine, which the kernel lends it here.

@@ -141,7 +141,7 @@ class VenueSection(BaseModel):
 
 
 class BacktestSection(BaseModel):
-    """Set the backtest window, output folder and equity sampling interval."""
+    """Set the window, output folder, equity sampling and recorded types to replay."""
 
     model_config = _MODEL_CONFIG
 
@@ -149,6 +149,7 @@ class BacktestSection(BaseModel):
     end: IsoTime | None = None
     results_dir: str = Field(default="results", min_length=1)
     equity_sample_secs: int = Field(default=300, gt=0)
+    replay_types: list[ComponentPath] = Field(default_factory=list)
 
     @field_validator("end")
     @classmethod

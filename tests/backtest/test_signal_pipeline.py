@@ -58,9 +58,9 @@ def _root_yaml(tmp: Path, catalog: Path, actors: bool, extra: str = "") -> Path:
     return root
 
 
-def _probe_run(config: PolyedgeConfig, replay: list[str] | None = None) -> list:
+def _probe_run(config: PolyedgeConfig) -> list:
     contents = inspect_catalog(config.catalog.path)
-    outcome = run_backtest(config, contents, "test", replay_types=replay)
+    outcome = run_backtest(config, contents, "test")
     try:
         (probe,) = [s for s in outcome.engine.trader.strategies() if hasattr(s, "received")]
         return list(probe.received)
@@ -99,9 +99,10 @@ def test_live_actors_deliver_every_signal_type(live) -> None:
 
 def test_recorded_signals_replay_from_the_catalog(live, catalog, tmp_path) -> None:
     received, recorded = live
-    config = load_config(_root_yaml(tmp_path, recorded_with_market_data(catalog, recorded), False))
+    root = _root_yaml(tmp_path, recorded_with_market_data(catalog, recorded), actors=False)
+    config = load_config(root, overrides={"backtest": {"replay_types": SIGNAL_PATHS}})
 
-    replayed = _probe_run(config, replay=SIGNAL_PATHS)
+    replayed = _probe_run(config)
 
     assert Counter(type(i) for i in replayed) == Counter(type(i) for i in received)
     key = lambda i: (type(i).__name__, i.instrument_id.value, i.ts_event)  # noqa: E731
