@@ -22,7 +22,6 @@ Fractions and money are written as strings (``"0.05"``) and parsed as ``Decimal`
 import importlib
 import re
 from decimal import Decimal
-from decimal import InvalidOperation
 from typing import Annotated
 from typing import Any
 from typing import Literal
@@ -39,6 +38,8 @@ from pydantic import model_validator
 from actors.logic.risk_types import HaltReason
 from actors.risk_monitor import RiskMonitorActorConfig
 from configs.errors import ConfigError
+from configs.types import Decimalish
+from configs.types import to_decimal
 from strategies.base import PolyedgeStrategyConfig
 from strategies.risk_view import GateLimitsConfig
 
@@ -48,23 +49,8 @@ _HALT_REASONS = tuple(reason.value for reason in HaltReason)
 MANUAL = "manual"
 
 
-def _to_decimal(value: object) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError(f'write fractions and money as strings such as "0.05", got {value!r}')
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"not a decimal number: {value!r}") from None
-    if not number.is_finite():
-        raise ValueError(f"not a finite number: {value!r}")
-    return number
-
-
-Decimalish = Annotated[Decimal, BeforeValidator(_to_decimal)]
-Fraction = Annotated[Decimal, BeforeValidator(_to_decimal), Field(gt=0, le=1)]
-PositiveMoney = Annotated[Decimal, BeforeValidator(_to_decimal), Field(gt=0)]
+Fraction = Annotated[Decimal, BeforeValidator(to_decimal), Field(gt=0, le=1)]
+PositiveMoney = Annotated[Decimal, BeforeValidator(to_decimal), Field(gt=0)]
 
 
 class PhaseCaps(BaseModel):
@@ -99,7 +85,7 @@ class SizeStep(BaseModel):
     model_config = _MODEL_CONFIG
 
     at_drawdown: Fraction
-    size: Annotated[Decimal, BeforeValidator(_to_decimal), Field(ge=0, le=1)]
+    size: Annotated[Decimal, BeforeValidator(to_decimal), Field(ge=0, le=1)]
 
 
 class MonitorSection(BaseModel):

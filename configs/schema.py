@@ -18,7 +18,6 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 from decimal import Decimal
-from decimal import InvalidOperation
 from pathlib import Path
 from typing import Annotated
 from typing import Any
@@ -50,6 +49,7 @@ from configs.errors import ConfigError
 from configs.loader import YamlTree
 from configs.loader import format_key_path
 from configs.loader import load_yaml_with_sources
+from configs.types import Decimalish
 
 _MODEL_CONFIG = ConfigDict(frozen=True, extra="forbid", strict=True)
 _COMPONENT_PATH = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*")
@@ -64,20 +64,6 @@ _USE_ENV_VARIABLES = (
     "BINANCE_API_KEY, BINANCE_API_SECRET)"
 )
 _REASONS = {"extra_forbidden": "unknown key", "missing": "required key is missing"}
-
-
-def _to_decimal(value: object) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError(f'write money as a string such as "10000", got {value!r}')
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"not a decimal number: {value!r}") from None
-    if not number.is_finite():
-        raise ValueError(f"not a finite number: {value!r}")
-    return number
 
 
 def _to_iso_time(value: object) -> str:
@@ -105,7 +91,7 @@ def _check_trader_id(value: str) -> str:
     return value
 
 
-Money = Annotated[Decimal, BeforeValidator(_to_decimal)]
+Money = Decimalish
 IsoTime = Annotated[str, BeforeValidator(_to_iso_time)]
 ComponentPath = Annotated[str, AfterValidator(_check_component_path)]
 TraderIdText = Annotated[str, AfterValidator(_check_trader_id)]

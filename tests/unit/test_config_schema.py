@@ -91,7 +91,7 @@ def test_money_written_as_float_rejected(config_dir: Path) -> None:
     error = _load_error(config_dir / "root.yaml", {"venue": {"starting_balance_usdc": 10.5}})
 
     assert error.key_path == "venue.starting_balance_usdc"
-    assert "write money as a string" in error.reason
+    assert "write money and fractions as strings" in error.reason
 
 
 def test_unknown_top_level_key_rejected(config_dir: Path) -> None:
