@@ -2,21 +2,13 @@
 The kill switch: its file halts trading within one simulated second, and its command line.
 """
 
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from nautilus_trader.config import StrategyConfig
-from nautilus_trader.model.data import OrderBookDeltas
 from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.enums import OrderStatus
-from nautilus_trader.model.enums import RecordFlag
-from nautilus_trader.model.enums import TimeInForce
 from nautilus_trader.model.enums import TradingState
-from nautilus_trader.model.identifiers import InstrumentId
-from nautilus_trader.model.orders import LimitOrder
-from nautilus_trader.trading.strategy import Strategy
 
 from actors.kill_switch import KILL_FILE
 from actors.kill_switch import KILL_SWITCH_TAG
@@ -29,6 +21,9 @@ from actors.kill_switch import take_resume
 from actors.risk_monitor import RiskMonitorActor
 from actors.risk_monitor import RiskMonitorActorConfig
 from backtesting.risk_wiring import attach_risk_engine
+from tests.backtest.scripted import Script
+from tests.backtest.scripted import ScriptConfig
+from tests.backtest.scripted import Step
 from tests.helpers import NANOS_PER_HOUR
 from tests.helpers import NANOS_PER_SECOND
 from tests.helpers import POLYMARKET_CLIENT_ID
@@ -45,50 +40,6 @@ D = Decimal
 SECOND = NANOS_PER_SECOND
 MILLI = SECOND // 1_000
 WIDE = {"max_drawdown": D("0.5"), "daily_loss": D("0.5"), "weekly_loss": D("0.5")}
-
-Step = Callable[["Script"], object]
-
-
-class ScriptConfig(StrategyConfig, frozen=True):
-    instrument_id: InstrumentId
-
-
-class Script(Strategy):
-    """
-    Run ``steps[n]`` on the n-th complete book update; record the time of each step.
-    """
-
-    def __init__(self, config: ScriptConfig, steps: dict[int, Step]) -> None:
-        super().__init__(config)
-        self.steps = steps
-        self.updates = 0
-        self.sent: list[LimitOrder] = []
-        self.step_ns: list[int] = []
-
-    def on_start(self) -> None:
-        self.subscribe_order_book_deltas(self.config.instrument_id)
-
-    def on_order_book_deltas(self, deltas: OrderBookDeltas) -> None:
-        if not deltas.deltas[-1].flags & RecordFlag.F_LAST:
-            return
-        step = self.steps.get(self.updates)
-        self.updates += 1
-        if step is not None:
-            self.step_ns.append(self.clock.timestamp_ns())
-            step(self)
-
-    def limit(self, side: OrderSide, qty: str, price: str) -> LimitOrder:
-        instrument = self.cache.instrument(self.config.instrument_id)
-        order = self.order_factory.limit(
-            instrument_id=instrument.id,
-            order_side=side,
-            quantity=instrument.make_qty(qty),
-            price=instrument.make_price(price),
-            time_in_force=TimeInForce.GTC,
-        )
-        self.submit_order(order)
-        self.sent.append(order)
-        return order
 
 
 def run_with_kill_dir(state_dir: Path, book_ms: list[int], steps: dict[int, Step], **config):

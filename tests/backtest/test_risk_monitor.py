@@ -5,20 +5,16 @@ The scripted strategy is a plain Nautilus ``Strategy`` that calls ``submit_order
 so what stops its orders after a halt is the RiskEngine itself (orders DENIED), not our gate.
 """
 
-from collections.abc import Callable
 from decimal import Decimal
 
 import pandas as pd
 import pytest
-from nautilus_trader.config import StrategyConfig
 from nautilus_trader.model.data import OrderBookDeltas
 from nautilus_trader.model.enums import OrderSide
 from nautilus_trader.model.enums import OrderStatus
 from nautilus_trader.model.enums import RecordFlag
-from nautilus_trader.model.enums import TimeInForce
 from nautilus_trader.model.enums import TradingState
 from nautilus_trader.model.identifiers import InstrumentId
-from nautilus_trader.model.orders import LimitOrder
 from nautilus_trader.persistence.catalog import ParquetDataCatalog
 from nautilus_trader.trading.strategy import Strategy
 
@@ -33,6 +29,9 @@ from reporting.report import build_report
 from reporting.report import format_table
 from strategies.base import PolyedgeStrategy
 from strategies.base import PolyedgeStrategyConfig
+from tests.backtest.scripted import Script
+from tests.backtest.scripted import ScriptConfig
+from tests.backtest.scripted import Step
 from tests.helpers import NANOS_PER_HOUR
 from tests.helpers import NANOS_PER_SECOND
 from tests.helpers import POLYMARKET_CLIENT_ID
@@ -50,48 +49,6 @@ D = Decimal
 SECOND = NANOS_PER_SECOND
 # Only the halt under test may fire: the other loss limits are set out of reach.
 WIDE = {"max_drawdown": D("0.5"), "daily_loss": D("0.5"), "weekly_loss": D("0.5")}
-
-Step = Callable[["Script"], object]
-
-
-class ScriptConfig(StrategyConfig, frozen=True):
-    instrument_id: InstrumentId
-
-
-class Script(Strategy):
-    """
-    Run ``steps[n]`` on the n-th complete book update of one token; submit without our gate.
-    """
-
-    def __init__(self, config: ScriptConfig, steps: dict[int, Step]) -> None:
-        super().__init__(config)
-        self.steps = steps
-        self.updates = 0
-        self.sent: list[LimitOrder] = []
-
-    def on_start(self) -> None:
-        self.subscribe_order_book_deltas(self.config.instrument_id)
-
-    def on_order_book_deltas(self, deltas: OrderBookDeltas) -> None:
-        if not deltas.deltas[-1].flags & RecordFlag.F_LAST:
-            return
-        step = self.steps.get(self.updates)
-        self.updates += 1
-        if step is not None:
-            step(self)
-
-    def limit(self, side: OrderSide, qty: str, price: str) -> LimitOrder:
-        instrument = self.cache.instrument(self.config.instrument_id)
-        order = self.order_factory.limit(
-            instrument_id=instrument.id,
-            order_side=side,
-            quantity=instrument.make_qty(qty),
-            price=instrument.make_price(price),
-            time_in_force=TimeInForce.GTC,
-        )
-        self.submit_order(order)
-        self.sent.append(order)
-        return order
 
 
 class GuardedConfig(PolyedgeStrategyConfig, frozen=True):
