@@ -42,6 +42,8 @@ from actors.logic.kalman import update_estimate
 from actors.logic.market_stats import StatsSnapshot
 from actors.logic.market_stats import TokenStats
 
+_F_LAST = int(RecordFlag.F_LAST)  # a plain int: IntFlag's ``&`` runs Python code
+
 NANOS_PER_MILLISECOND = 1_000_000
 NANOS_PER_SECOND = 1_000_000_000
 NANOS_PER_HOUR = 3_600 * NANOS_PER_SECOND
@@ -231,7 +233,7 @@ class FairValueActor(Actor):
         if token is None:
             return
         token.book.apply_deltas(deltas)
-        if not deltas.flags & RecordFlag.F_LAST:
+        if not deltas.flags & _F_LAST:
             return  # Mid-batch (unbuffered deltas): the book is half-applied
         top = self._top_of_book(token.book)
         if top is None or top == token.top:

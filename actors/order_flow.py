@@ -45,6 +45,7 @@ from actors.data_types import order_flow_data_type
 from actors.logic.order_flow import NAN
 from actors.logic.order_flow import BookFeatures
 from actors.logic.order_flow import RollingFlow
+from actors.logic.order_flow import aggressor_ratio
 from actors.logic.order_flow import deep_book_features
 from actors.logic.order_flow import same_values
 from actors.logic.order_flow import top_book_features
@@ -64,6 +65,8 @@ _CVD_WINDOW_SECS = 60
 _BINANCE_TOP_LEVELS = 5
 _BINANCE_DEEP_LEVELS = 10
 _NO_BOOK = BookFeatures()
+_F_LAST = int(RecordFlag.F_LAST)  # a plain int: IntFlag's ``&`` runs Python code
+_RATIO_FIELDS = tuple((f"aggressor_ratio_{s}", s * _NANOS_PER_SECOND) for s in _RATIO_WINDOWS_SECS)
 
 Values = dict[str, float]
 _Callback = Callable[[TimeEvent], None]
@@ -235,7 +238,7 @@ class OrderFlowActor(Actor):
         """
         Mark the instrument's book features stale once a batch of deltas is complete.
         """
-        if not deltas.flags & RecordFlag.F_LAST:
+        if not deltas.flags & _F_LAST:
             # A half-applied batch (e.g. right after a snapshot's CLEAR) is not a book.
             return
         stream = self._streams.get(deltas.instrument_id)
@@ -325,10 +328,8 @@ class OrderFlowActor(Actor):
     def _evaluate(self, stream: _Stream, now_ns: int) -> None:
         stream.last_eval_ns = now_ns
         self._pending.pop(stream.instrument_id, None)
-        if stream.is_binance:
-            values = self._binance_values(stream)
-        else:
-            values = self._polymarket_values(stream)
+        compute = self._binance_values if stream.is_binance else self._polymarket_values
+        values = compute(stream)
         if stream.published is not None and same_values(values, stream.published):
             return
         stream.published = values
@@ -344,18 +345,18 @@ class OrderFlowActor(Actor):
 
     def _polymarket_values(self, stream: _Stream) -> Values:
         stream.flow.advance(stream.as_of_ns)
-        totals = stream.flow.totals(self._window_ns)
+        buy, sell = stream.flow.sums(self._window_ns)
         divergence = NAN
         sibling = stream.sibling
         if sibling is not None:
             sibling.flow.advance(stream.as_of_ns)
-            sibling_signed = sibling.flow.totals(self._window_ns).signed
-            divergence = yes_no_divergence(totals.signed, sibling_signed)
+            sibling_buy, sibling_sell = sibling.flow.sums(self._window_ns)
+            divergence = yes_no_divergence(buy - sell, sibling_buy - sibling_sell)
         book = self._book_features(stream)
         return {
-            "buy_volume": totals.buy,
-            "sell_volume": totals.sell,
-            "signed_volume": totals.signed,
+            "buy_volume": buy,
+            "sell_volume": sell,
+            "signed_volume": buy - sell,
             "book_imbalance": book.imbalance,
             "spread_norm": book.spread_norm,
             "yes_no_divergence": divergence,
@@ -364,22 +365,22 @@ class OrderFlowActor(Actor):
     def _binance_values(self, stream: _Stream) -> Values:
         flow = stream.flow
         flow.advance(stream.as_of_ns)
-        totals = flow.totals(self._window_ns)
+        buy, sell = flow.sums(self._window_ns)
+        cvd_buy, cvd_sell = flow.sums(_CVD_WINDOW_SECS * _NANOS_PER_SECOND)
         book = self._book_features(stream)
         values = {
-            "buy_volume": totals.buy,
-            "sell_volume": totals.sell,
-            "signed_volume": totals.signed,
+            "buy_volume": buy,
+            "sell_volume": sell,
+            "signed_volume": buy - sell,
             "book_imbalance": book.imbalance,
             "book_imbalance_deep": book.imbalance_deep,
             "spread_norm": book.spread_norm,
             "vwap_to_mid_bid": book.vwap_to_mid_bid,
             "vwap_to_mid_ask": book.vwap_to_mid_ask,
-            "cvd_60": flow.totals(_CVD_WINDOW_SECS * _NANOS_PER_SECOND).signed,
+            "cvd_60": cvd_buy - cvd_sell,
         }
-        for secs in _RATIO_WINDOWS_SECS:
-            ratio = flow.totals(secs * _NANOS_PER_SECOND).aggressor_ratio
-            values[f"aggressor_ratio_{secs}"] = ratio
+        for field, window_ns in _RATIO_FIELDS:
+            values[field] = aggressor_ratio(*flow.sums(window_ns))
         return values
 
     def _book_features(self, stream: _Stream) -> BookFeatures:

@@ -44,6 +44,7 @@ from actors.logic.technical import BarFeatures
 from actors.logic.technical import PriceHistory
 from actors.logic.technical import ema_diff_norm
 from actors.logic.technical import percent_b
+from actors.logic.technical import simple_return
 from actors.logic.technical import trend_sign
 
 __all__ = ["TechnicalActor", "TechnicalActorConfig"]
@@ -238,12 +239,16 @@ class TechnicalActor(Actor):
 
     def _publish(self, ts_event: int) -> None:
         prices = self._prices
-        m30, m60, m120 = (prices.momentum(ts_event, w) for w in _MOMENTUM_WINDOWS_NS)
+        last = prices.last_price
+        m30, m60, m120 = [
+            simple_return(last, prices.price_at_or_before(ts_event - w))
+            for w in _MOMENTUM_WINDOWS_NS
+        ]
         trend = trend_sign(self._hourly.momentum(ts_event, _TREND_WINDOW_NS))
         f = self._features
         snapshot = TASnapshot(
             instrument_id=self._instrument_id,
-            price=prices.last_price,
+            price=last,
             rsi_7=f.rsi_7,
             rsi_14=f.rsi_14,
             rsi_30=f.rsi_30,

@@ -39,6 +39,8 @@ from strategies.logic.expiry_edge import decide_entry
 from strategies.logic.expiry_edge import entry_gate
 from strategies.logic.expiry_edge import expected_return
 
+_F_LAST = int(RecordFlag.F_LAST)  # a plain int: IntFlag's ``&`` runs Python code
+
 PRICE_SOURCES = frozenset({"ask", "mid"})
 # Polymarket order sizes carry at most two decimals, finer than the instrument's 1e-6 grid.
 VENUE_SIZE_INCREMENT = Decimal("0.01")
@@ -197,7 +199,7 @@ class ExpiryEdge(PolyedgeStrategy):
         """
         # Without delta buffering a replayed snapshot arrives one delta at a time: act only
         # on a complete book (the batch that ends with F_LAST).
-        if not deltas.deltas[-1].flags & RecordFlag.F_LAST:
+        if not deltas.flags & _F_LAST:
             return
         info = self.market_of(deltas.instrument_id)
         if info is None or self.is_resolved(info.instrument_id):

@@ -84,6 +84,8 @@ class RiskState:
         self._feeds: dict[str, int] = {}
         self._errors: deque[int] = deque()
         self._resume_requested = False
+        self._status_inputs: tuple | None = None
+        self._status_key: tuple[str, Decimal, tuple[str, ...]] = (ACTIVE, ONE, ())
 
     @property
     def drawdown(self) -> Decimal:
@@ -189,7 +191,13 @@ class RiskState:
         if not self.halts and self.state == ACTIVE and self.peak == self.equity:
             # At a peak (the common case): no drawdown, full size; skip the Decimal work.
             return ACTIVE, ONE, ()
-        return self.state, self.size_multiplier, tuple(sorted(r.value for r in self.halts))
+        # The key is a function of these inputs only; in a drawdown they rarely change.
+        inputs = (self.state, self.equity, self.peak, tuple(self.halts))
+        if inputs != self._status_inputs:
+            self._status_inputs = inputs
+            halts = tuple(sorted(r.value for r in self.halts))
+            self._status_key = (self.state, self.size_multiplier, halts)
+        return self._status_key
 
     def status(self, ts_ns: int) -> RiskStatus:
         """
