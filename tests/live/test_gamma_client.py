@@ -9,7 +9,6 @@ import asyncio
 import json
 import random
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -30,6 +29,7 @@ from adapters.polymarket.gamma import GammaClient
 from adapters.polymarket.gamma import updown_slugs
 from tests.fakes.gamma import FakeGammaServer
 from tests.fakes.gamma import make_gamma_market
+from tests.live.waiting import eventually
 
 pytestmark = pytest.mark.live_fake
 
@@ -58,15 +58,6 @@ def _client(server: FakeGammaServer, sleep: _RecordedSleep, retries: int = 5) ->
         backoff_base_secs=0.5,
         backoff_cap_secs=4.0,
     )
-
-
-async def _eventually(predicate: Callable[[], bool], timeout_secs: float = TIMEOUT_SECS) -> bool:
-    deadline = time.monotonic() + timeout_secs
-    while not predicate():
-        if time.monotonic() > deadline:
-            return predicate()
-        await asyncio.sleep(0.02)
-    return True
 
 
 def test_fetch_open_markets_pages_collect_all_in_horizon() -> None:
@@ -174,10 +165,10 @@ def test_scanner_actor_publishes_new_updown_and_resolution_once() -> None:
             server.script_429_burst(2)
             actor.start()
             infos = lambda: [d for d in published if isinstance(d, MarketInfo)]  # noqa: E731
-            assert await _eventually(lambda: len(infos()) == 5)
+            assert await eventually(lambda: len(infos()) == 5)
             server.resolve(listed[0]["conditionId"], yes_wins=False)
             server.markets.remove(listed[1])
-            assert await _eventually(lambda: actor.scan_count >= 3)
+            assert await eventually(lambda: actor.scan_count >= 3)
             actor.stop()
             await client.close()
             return published, actor

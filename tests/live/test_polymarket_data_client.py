@@ -9,8 +9,6 @@ DataEngine's ``data.book.deltas.*`` topic and the cache's managed order books.
 """
 
 import asyncio
-import time
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -37,23 +35,11 @@ from adapters.polymarket.factories import clear_factory_caches
 from adapters.polymarket.instruments import clob_market_dict
 from adapters.polymarket.instruments import instruments_from_market
 from tests.fakes.polymarket_ws import FakePolymarketMarketWs
+from tests.live.waiting import eventually
 
 pytestmark = pytest.mark.live_fake
 
 END_NS = 1_900_000_000 * 1_000_000_000  # 2030, so no instrument is expired
-TIMEOUT_SECS = 15.0
-
-
-async def eventually(predicate: Callable[[], bool], within: float = TIMEOUT_SECS) -> bool:
-    """
-    Wait until ``predicate()`` is true (polling the event loop); return its final value.
-    """
-    deadline = time.monotonic() + within
-    while not predicate():
-        if time.monotonic() > deadline:
-            return predicate()
-        await asyncio.sleep(0.02)
-    return True
 
 
 @pytest.fixture(autouse=True)
