@@ -44,6 +44,7 @@ from pydantic import field_validator
 from pydantic import model_validator
 from pydantic_core import ErrorDetails
 
+from configs import live_schema
 from configs import risk_schema
 from configs.errors import ConfigError
 from configs.loader import YamlTree
@@ -170,8 +171,9 @@ class PolyedgeConfig(BaseModel):
     Validate a whole run configuration and build its Nautilus component configs.
 
     Sections ``catalog`` and ``backtest`` are required in backtest mode, ``venue`` in backtest
-    and paper mode. Validation imports every component and parses its config, so an
-    unknown path or a bad parameter fails here rather than when the node starts.
+    and paper mode; ``live`` (``configs.live_schema``) is what ``run_live.py`` needs. Validation
+    imports every component and parses its config, so an unknown path or a bad parameter fails
+    here rather than when the node starts.
     """
 
     model_config = _MODEL_CONFIG
@@ -182,6 +184,7 @@ class PolyedgeConfig(BaseModel):
     venue: VenueSection | None = None
     backtest: BacktestSection | None = None
     risk: risk_schema.RiskSection | None = None
+    live: live_schema.LiveSection | None = None
     actors: dict[str, ActorEntry] = Field(default_factory=dict)
     strategies: dict[str, StrategyEntry] = Field(default_factory=dict)
     _resolved: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
@@ -192,6 +195,7 @@ class PolyedgeConfig(BaseModel):
         for section in required.get(self.mode, ()):
             if getattr(self, section) is None:
                 raise ConfigError(None, section, f"required when mode is '{self.mode}'")
+        live_schema.check_live_section(self.mode, self.live)
         sections = (("strategies", "strategy", self.strategies), ("actors", "actor", self.actors))
         for section, kind, entries in sections:
             for name, entry in entries.items():

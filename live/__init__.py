@@ -1,0 +1,1 @@
+"""The paper/live TradingNode: credentials from the environment and the node builder."""
