@@ -8,7 +8,13 @@ node's event loop, never inside a handler; the result comes back to the actor on
 
 Pure decision core: ``actors.logic.market_scanner`` (no clock, no I/O).
 
-Node wiring hook: loading instruments and subscribing is not this actor's job. New markets
+Instruments first: with ``instrument_client_id`` set (live: "POLYMARKET") a ``MarketInfo`` is
+held (``actors.logic.pending_markets``) until both token instruments are cached; missing ones
+are requested through the data engine and the market is announced from ``on_instrument``.
+1.221's Polymarket client answers requests only from its provider's memory, so the node sets
+``set_instrument_loader(provider.load_ids_async)``; failed loads are retried next poll.
+
+Node wiring hook: subscribing is not this actor's job. New markets
 accumulate in ``pending_condition_ids``; the node drains them with
 ``take_pending_condition_ids()`` (e.g. feeding ``PolymarketInstrumentProvider.load_ids`` and
 subscribing), or registers ``set_discovery_handler(fn)`` to be called on the loop thread with
@@ -16,6 +22,7 @@ each batch of new ``GammaMarket``s.
 """
 
 import asyncio
+from collections.abc import Awaitable
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
@@ -29,6 +36,9 @@ from nautilus_trader.config import NonNegativeFloat
 from nautilus_trader.config import NonNegativeInt
 from nautilus_trader.config import PositiveFloat
 from nautilus_trader.config import PositiveInt
+from nautilus_trader.model.identifiers import ClientId
+from nautilus_trader.model.identifiers import InstrumentId
+from nautilus_trader.model.instruments import Instrument
 
 from actors.data_types import market_info_data_type
 from actors.data_types import market_resolution_data_type
@@ -37,6 +47,8 @@ from actors.logic.market_scanner import ScanFilters
 from actors.logic.market_scanner import ScanResult
 from actors.logic.market_scanner import decide_publications
 from actors.logic.market_scanner import select_candidates
+from actors.logic.pending_markets import PendingMarkets
+from actors.logic.pending_markets import group_by_market
 from adapters.errors import VenueError
 from adapters.polymarket.gamma import DEFAULT_GAMMA_URL
 from adapters.polymarket.gamma import GammaClient
@@ -78,6 +90,9 @@ class MarketScannerActorConfig(ActorConfig, frozen=True):
         Retries of a throttled or failed read before the scan is abandoned until the next poll.
     timeout_secs : PositiveFloat, default 10.0
         The per-request HTTP timeout.
+    instrument_client_id : str, optional
+        When set, hold each ``MarketInfo`` until both token instruments are cached, requesting
+        missing ones from this data client; when None, publish at once (no data engine).
 
     """
 
@@ -91,6 +106,7 @@ class MarketScannerActorConfig(ActorConfig, frozen=True):
     page_limit: PositiveInt = 500
     max_retries: NonNegativeInt = 5
     timeout_secs: PositiveFloat = 10.0
+    instrument_client_id: str | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -139,6 +155,9 @@ class MarketScannerActor(Actor):
         self._resolved: set[str] = set()
         self._pending: set[str] = set()
         self._on_discovered: Callable[[list[GammaMarket]], None] | None = None
+        self._held: PendingMarkets[Any] = PendingMarkets()
+        self._loader: Callable[[list[InstrumentId]], Awaitable[None]] | None = None
+        self._load_task: asyncio.Task | None = None
         self.scan_count = 0
         self.scan_failures = 0
         self.skipped_rows = 0
@@ -171,6 +190,25 @@ class MarketScannerActor(Actor):
         """
         self._on_discovered = handler
 
+    def set_instrument_loader(
+        self,
+        loader: Callable[[list[InstrumentId]], Awaitable[None]],
+    ) -> None:
+        """
+        Register a coroutine function run before missing instruments are requested.
+        """
+        self._loader = loader
+
+    @property
+    def held_condition_ids(self) -> frozenset[str]:
+        """
+        Return the markets discovered but not announced yet (instruments not cached).
+        """
+        return self._held.condition_ids()
+
+    def on_instrument(self, instrument: Instrument) -> None:
+        self._release_held()
+
     def on_start(self) -> None:
         try:
             self._loop = asyncio.get_running_loop()
@@ -194,8 +232,9 @@ class MarketScannerActor(Actor):
     def on_stop(self) -> None:
         if "market_scanner_poll" in self.clock.timer_names:
             self.clock.cancel_timer("market_scanner_poll")
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
+        for task in (self._task, self._load_task):
+            if task is not None and not task.done():
+                task.cancel()
         if self._owns_client and self._client is not None and self._loop is not None:
             self._loop.create_task(self._client.close())
             self._client = None
@@ -219,7 +258,7 @@ class MarketScannerActor(Actor):
             return
         exc = task.exception()
         if exc is not None:
-            self.log.error(f"Gamma scan failed unexpectedly: {exc!r}")
+            self.log.error(f"Scanner task failed unexpectedly: {exc!r}")
 
     async def _run_scan(self, now_ns: int) -> None:
         try:
@@ -276,7 +315,10 @@ class MarketScannerActor(Actor):
                 self._pending.add(market.condition_id)
             self._known[market.condition_id] = market.static_key()
             info = to_market_info(market, now_ns, self._ts())
-            self.publish_data(market_info_data_type(), info)
+            if self._cfg.instrument_client_id is None:
+                self.publish_data(market_info_data_type(), info)
+            else:
+                self._held.hold(market.condition_id, _token_ids(market), info)
         for market in decision.resolved:
             resolution = to_market_resolution(market, now_ns, self._ts())
             if resolution is None:
@@ -284,15 +326,62 @@ class MarketScannerActor(Actor):
             self._resolved.add(market.condition_id)
             self._known.pop(market.condition_id, None)
             self._pending.discard(market.condition_id)
+            self._held.discard(market.condition_id)
             self.log.info(f"Market {market.condition_id} resolved: {market.winner()}")
             self.publish_data(market_resolution_data_type(), resolution)
         if discovered:
             self.log.info(f"Discovered {len(discovered)} new markets")
             if self._on_discovered is not None:
                 self._on_discovered(discovered)
+        self._release_held()
+        self._load_missing()
+
+    def _is_cached(self, instrument_id: str) -> bool:
+        return self.cache.instrument(InstrumentId.from_str(instrument_id)) is not None
+
+    def _release_held(self) -> None:
+        for info in self._held.release(self._is_cached):
+            self.publish_data(market_info_data_type(), info)
+
+    def _load_missing(self) -> None:
+        if self._load_task is not None and not self._load_task.done():
+            return
+        missing = [InstrumentId.from_str(i) for i in self._held.missing(self._is_cached)]
+        if not missing or self._loop is None:
+            return
+        self._load_task = self._loop.create_task(self._load_and_request(missing))
+        self._load_task.add_done_callback(self._on_task_done)
+
+    async def _load_and_request(self, instrument_ids: list[InstrumentId]) -> None:
+        loaded = await self._load(instrument_ids) if self._loader is not None else instrument_ids
+        client_id = ClientId(str(self._cfg.instrument_client_id))
+        for instrument_id in loaded:
+            if self.is_running:
+                self.request_instrument(instrument_id, client_id=client_id)
+
+    async def _load(self, instrument_ids: list[InstrumentId]) -> list[InstrumentId]:
+        assert self._loader is not None  # noqa: S101 (checked by the caller)
+        try:
+            await self._loader(instrument_ids)
+            return instrument_ids
+        except Exception as e:  # one bad market fails the batch: isolate it
+            self.log.warning(f"Instrument batch load failed ({e!r}); loading per market")
+        loaded: list[InstrumentId] = []
+        for ids in group_by_market([i.value for i in instrument_ids]):
+            batch = [InstrumentId.from_str(i) for i in ids]
+            try:
+                await self._loader(batch)
+                loaded.extend(batch)
+            except Exception as e:
+                self.log.warning(f"Instrument load failed for {ids}, retry next poll: {e!r}")
+        return loaded
 
     def _ts(self) -> int:
         return self.clock.timestamp_ns()
+
+
+def _token_ids(market: GammaMarket) -> tuple[str, str]:
+    return (market.yes_instrument_id, market.no_instrument_id)
 
 
 def _event_market_rows(event: dict[str, Any] | None) -> list[dict[str, Any]]:
