@@ -19,6 +19,7 @@ from nautilus_trader.model.identifiers import Venue
 from nautilus_trader.model.objects import Currency
 from nautilus_trader.model.position import Position
 
+from actors.marks import market_mark
 from reporting.metrics import EquitySample
 
 __all__ = ["EquitySample", "EquitySamplerActor", "EquitySamplerActorConfig"]
@@ -176,23 +177,11 @@ class EquitySamplerActor(Actor):
         instrument_id = position.instrument_id
         mark = marks.get(instrument_id)
         if mark is None:
-            mark = self._market_mark(instrument_id)
+            mark = market_mark(self.cache, instrument_id)
             if mark is None:
                 mark = _avg_px_open(position)
             marks[instrument_id] = mark
         return mark
-
-    def _market_mark(self, instrument_id: InstrumentId) -> Decimal | None:
-        book = self.cache.order_book(instrument_id)
-        if book is not None:
-            bid = book.best_bid_price()
-            ask = book.best_ask_price()
-            if bid is not None and ask is not None:
-                return (bid.as_decimal() + ask.as_decimal()) / 2
-        trade = self.cache.trade_tick(instrument_id)
-        if trade is not None:
-            return trade.price.as_decimal()
-        return None
 
 
 def _signed_qty(position: Position) -> Decimal:

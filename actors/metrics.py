@@ -55,7 +55,6 @@ from nautilus_trader.model.events import PositionEvent
 from nautilus_trader.model.events import PositionOpened
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.identifiers import Venue
-from nautilus_trader.model.position import Position
 from prometheus_client import CollectorRegistry
 from prometheus_client import Counter
 from prometheus_client import Gauge
@@ -71,6 +70,7 @@ from actors.logic.metrics import trading_state_value
 from actors.logic.risk_types import RISK_STATUS_TOPIC
 from actors.logic.risk_types import HaltReason
 from actors.logic.risk_types import RiskStatus
+from actors.marks import position_mark
 
 _TIMER_NAME = "MetricsActor"
 _DATA_TOPICS = {
@@ -328,20 +328,7 @@ class MetricsActor(Actor):
         balance = account.balance_total(currency)
         equity = _ZERO if balance is None else balance.as_decimal()
         for position in self.cache.positions_open(venue=self._venue):
-            equity += position.signed_decimal_qty() * self._mark(position)
+            equity += position.signed_decimal_qty() * position_mark(self.cache, position)
         self._equity_gauge.labels(venue=self._venue.value, currency=currency.code).set(
             float(equity)
         )
-
-    def _mark(self, position: Position) -> Decimal:
-        instrument_id = position.instrument_id
-        book = self.cache.order_book(instrument_id)
-        if book is not None:
-            bid, ask = book.best_bid_price(), book.best_ask_price()
-            if bid is not None and ask is not None:
-                return (bid.as_decimal() + ask.as_decimal()) / 2
-        trade = self.cache.trade_tick(instrument_id)
-        if trade is not None:
-            return trade.price.as_decimal()
-        # Nautilus keeps the average entry as a float; its shortest repr is the intended price.
-        return Decimal(repr(position.avg_px_open))

@@ -42,7 +42,6 @@ from nautilus_trader.model.events import OrderModifyRejected
 from nautilus_trader.model.events import OrderRejected
 from nautilus_trader.model.events import PositionClosed
 from nautilus_trader.model.identifiers import ClientOrderId
-from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.identifiers import Venue
 from nautilus_trader.model.objects import Currency
 from nautilus_trader.model.position import Position
@@ -63,6 +62,7 @@ from actors.logic.risk_types import HaltReason
 from actors.logic.risk_types import MonitorLimits
 from actors.logic.risk_types import RiskStatus
 from actors.logic.risk_types import Transition
+from actors.marks import position_mark
 
 TRADING_STATE_ENDPOINT = "Polyedge.RiskEngine.set_trading_state"
 EXEC_ENGINE_ENDPOINT = "ExecEngine.execute"
@@ -381,18 +381,5 @@ class RiskMonitorActor(Actor):
         balance = account.balance_total(currency)
         equity = _ZERO if balance is None else balance.as_decimal()
         for position in self.cache.positions_open(venue=self._venue):
-            equity += position.signed_decimal_qty() * self._mark(position)
+            equity += position.signed_decimal_qty() * position_mark(self.cache, position)
         return equity
-
-    def _mark(self, position: Position) -> Decimal:
-        instrument_id: InstrumentId = position.instrument_id
-        book = self.cache.order_book(instrument_id)
-        if book is not None:
-            bid, ask = book.best_bid_price(), book.best_ask_price()
-            if bid is not None and ask is not None:
-                return (bid.as_decimal() + ask.as_decimal()) / 2
-        trade = self.cache.trade_tick(instrument_id)
-        if trade is not None:
-            return trade.price.as_decimal()
-        # Nautilus keeps the average entry as a float; its shortest repr is the intended price.
-        return Decimal(repr(position.avg_px_open))

@@ -31,27 +31,14 @@ from nautilus_trader.model.instruments import BinaryOption
 
 from adapters.polymarket.config import PolyedgeDataClientConfig
 from adapters.polymarket.factories import PolyedgeLiveDataClientFactory
-from adapters.polymarket.factories import clear_factory_caches
 from adapters.polymarket.instruments import clob_market_dict
 from adapters.polymarket.instruments import instruments_from_market
 from tests.fakes.polymarket_ws import FakePolymarketMarketWs
 from tests.live.waiting import eventually
 
-pytestmark = pytest.mark.live_fake
+pytestmark = [pytest.mark.live_fake, pytest.mark.usefixtures("polymarket_env")]
 
 END_NS = 1_900_000_000 * 1_000_000_000  # 2030, so no instrument is expired
-
-
-@pytest.fixture(autouse=True)
-def polymarket_env(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("POLYMARKET_PK", "0x" + "11" * 32)
-    monkeypatch.setenv("POLYMARKET_FUNDER", "0x" + "22" * 20)
-    monkeypatch.setenv("POLYMARKET_API_KEY", "dummy-api-key")
-    monkeypatch.setenv("POLYMARKET_API_SECRET", "ZHVtbXktc2VjcmV0")
-    monkeypatch.setenv("POLYMARKET_PASSPHRASE", "dummy-passphrase")
-    clear_factory_caches()
-    yield
-    clear_factory_caches()
 
 
 def make_instruments(n_tokens: int) -> list[BinaryOption]:
