@@ -7,6 +7,16 @@ client for venue POLYMARKET (CASH account in USDC.e, ``L2_MBP`` so fills walk th
 live mode the Polymarket execution client. Actors, strategies and risk come from the same YAML
 sections as backtests. The Sandbox hard-codes its fee model (``MakerTakerFeeModel`` on the
 instrument's fee rates), so our ``PolymarketFeeModel`` does not apply to paper fills yet.
+
+Wiring done on ``build()`` (``PolyedgeTradingNode``), once the Polymarket data client exists:
+
+- the market scanner's ``gamma_url`` is always ``live.polymarket.gamma_url`` (set in
+  `node_config`, overriding the actor YAML: the live section is the one source of endpoints);
+- the scanner loads the instruments it discovers through the data client's instrument provider
+  (``set_instrument_loader(provider.load_ids_async)``);
+- a configured ``MetricsActor`` gets the client's shard and subscribed-token counts every
+  ``update_interval_secs`` (a ``call_later`` chain on the node's event loop, so it runs on the
+  loop thread, starts when the loop runs and ends with it).
 """
 
 import asyncio
@@ -18,15 +28,20 @@ from nautilus_trader.adapters.polymarket.config import PolymarketExecClientConfi
 from nautilus_trader.adapters.polymarket.factories import PolymarketLiveExecClientFactory
 from nautilus_trader.adapters.sandbox.config import SandboxExecutionClientConfig
 from nautilus_trader.adapters.sandbox.factory import SandboxLiveExecClientFactory
+from nautilus_trader.config import ImportableActorConfig
 from nautilus_trader.config import InstrumentProviderConfig
 from nautilus_trader.config import LiveDataEngineConfig
 from nautilus_trader.config import LiveExecClientConfig
 from nautilus_trader.config import LoggingConfig
 from nautilus_trader.config import TradingNodeConfig
 from nautilus_trader.live.node import TradingNode
+from nautilus_trader.model.identifiers import ClientId
 from nautilus_trader.model.identifiers import InstrumentId
 
+from actors.market_scanner import MarketScannerActor
+from actors.metrics import MetricsActor
 from adapters.polymarket.config import PolyedgeDataClientConfig
+from adapters.polymarket.data import PolyedgeDataClient
 from adapters.polymarket.factories import PolyedgeLiveDataClientFactory
 from backtesting.risk_wiring import attach_risk_engine
 from backtesting.risk_wiring import importable_risk_actors
@@ -38,6 +53,7 @@ from live.credentials import Credentials
 POLYMARKET = "POLYMARKET"
 BINANCE = "BINANCE"
 USDC_E = "USDC.e"
+SCANNER_PATH = "actors.market_scanner:MarketScannerActor"
 
 
 def _provider(ids: list[str]) -> InstrumentProviderConfig:
@@ -121,6 +137,18 @@ def check_runnable(config: PolyedgeConfig) -> None:
         )
 
 
+def actor_configs(config: PolyedgeConfig) -> list[ImportableActorConfig]:
+    """
+    Return the node's actors: the YAML actors, with the market scanner's ``gamma_url`` set to
+    ``live.polymarket.gamma_url`` (any YAML value is overridden), then the risk actors.
+    """
+    actors = config.importable_actors()
+    for actor in actors:
+        if actor.actor_path == SCANNER_PATH:
+            actor.config["gamma_url"] = config.live.polymarket.gamma_url
+    return [*actors, *importable_risk_actors(config)]
+
+
 def node_config(config: PolyedgeConfig, creds: Credentials) -> TradingNodeConfig:
     """
     Return the ``TradingNodeConfig`` of a paper or live run.
@@ -147,9 +175,61 @@ def node_config(config: PolyedgeConfig, creds: Credentials) -> TradingNodeConfig
             BINANCE: binance_data_config(config, creds),
         },
         exec_clients={POLYMARKET: exec_client_config(config, creds)},
-        actors=[*config.importable_actors(), *importable_risk_actors(config)],
+        actors=actor_configs(config),
         strategies=config.importable_strategies(),
     )
+
+
+def polymarket_data_client(node: TradingNode) -> PolyedgeDataClient:
+    """
+    Return the built node's Polymarket data client (1.221 keeps clients in ``_clients``).
+    """
+    return node.kernel.data_engine._clients[ClientId(POLYMARKET)]
+
+
+def schedule_feed_stats(
+    loop: asyncio.AbstractEventLoop,
+    metrics: MetricsActor,
+    client: PolyedgeDataClient,
+) -> None:
+    """
+    Push the client's shard and token counts to `metrics` now and every
+    ``update_interval_secs`` while `loop` runs, until the actor is disposed.
+    """
+    interval = metrics.config.update_interval_secs
+
+    def publish() -> None:
+        if metrics.is_disposed:
+            return
+        metrics.set_feed_stats(client.shard_count, sum(client.shard_token_counts()))
+        loop.call_later(interval, publish)
+
+    loop.call_soon(publish)
+
+
+def wire_polymarket_actors(node: TradingNode) -> None:
+    """
+    Hand the built node's scanner its instrument loader and its metrics actor the feed stats.
+    """
+    client = polymarket_data_client(node)
+    for actor in node.trader.actors():
+        if isinstance(actor, MarketScannerActor):
+            actor.set_instrument_loader(client._instrument_provider.load_ids_async)
+        elif isinstance(actor, MetricsActor):
+            schedule_feed_stats(node.get_event_loop(), actor, client)
+
+
+class PolyedgeTradingNode(TradingNode):
+    """
+    ``TradingNode`` whose ``build()`` also runs `wire_polymarket_actors`.
+    """
+
+    def build(self) -> None:
+        """
+        Build the clients, then wire the scanner and metrics actors to the Polymarket client.
+        """
+        super().build()
+        wire_polymarket_actors(self)
 
 
 def build_trading_node(
@@ -159,10 +239,11 @@ def build_trading_node(
 ) -> TradingNode:
     """
     Return a ``TradingNode`` with client factories registered and the RiskEngine lent to the
-    RiskMonitor; the caller calls ``build()``, ``run()`` and, in ``finally``, ``dispose()``
-    (which closes the node's event loop: pass a fresh ``loop`` when that matters).
+    RiskMonitor; the caller calls ``build()`` (which also wires the scanner and metrics actors,
+    see `PolyedgeTradingNode`), ``run()`` and, in ``finally``, ``dispose()`` (which closes the
+    node's event loop: pass a fresh ``loop`` when that matters).
     """
-    node = TradingNode(config=node_config(config, creds), loop=loop)
+    node = PolyedgeTradingNode(config=node_config(config, creds), loop=loop)
     node.add_data_client_factory(POLYMARKET, PolyedgeLiveDataClientFactory)
     node.add_data_client_factory(BINANCE, BinanceLiveDataClientFactory)
     exec_factory = (

@@ -18,6 +18,8 @@ from nautilus_trader.model.enums import BookType
 from nautilus_trader.model.identifiers import ClientId
 
 import run_live
+from actors.market_scanner import MarketScannerActor
+from actors.metrics import MetricsActor
 from actors.risk_monitor import TRADING_STATE_ENDPOINT
 from adapters.polymarket.config import PolyedgeDataClientConfig
 from adapters.polymarket.data import PolyedgeDataClient
@@ -27,6 +29,7 @@ from configs.schema import PolyedgeConfig
 from configs.schema import load_config
 from live.credentials import Credentials
 from live.credentials import dummy_credentials
+from live.node import SCANNER_PATH
 from live.node import build_trading_node
 from live.node import node_config
 from tests.unit.test_credentials import VALID
@@ -59,7 +62,44 @@ def test_root_configs_validate(path: Path, mode: str, credentials: str, local: b
     assert config.live.credentials == credentials
     assert config.live.is_local() is local
     assert set(config.strategies) == {"expiry_edge"}
-    assert set(config.actors) == {"order_flow", "technical", "fair_value"}
+    assert set(config.actors) == {
+        "order_flow",
+        "technical",
+        "fair_value",
+        "market_scanner",
+        "metrics",
+    }
+
+
+@pytest.mark.parametrize(("path", "port"), [(PAPER, 9464), (LIVE, 9464), (LOCAL, 0)])
+def test_live_configs_run_the_scanner_on_polymarket_and_serve_metrics(
+    path: Path, port: int
+) -> None:
+    config = _load(path)
+
+    scanner = config.actors["market_scanner"]
+    assert scanner.actor_path == SCANNER_PATH
+    assert scanner.config["instrument_client_id"] == "POLYMARKET"
+    assert config.actors["metrics"].config["port"] == port
+
+
+def test_backtests_run_neither_the_scanner_nor_the_metrics_server() -> None:
+    config = _load(CONFIGS / "backtest.yaml")
+
+    assert "market_scanner" not in config.actors
+    assert "metrics" not in config.actors
+
+
+def test_scanner_gamma_url_always_comes_from_the_live_section() -> None:
+    config = _load(
+        PAPER, actors={"market_scanner": {"config": {"gamma_url": "https://elsewhere.example"}}}
+    )
+
+    built = node_config(config, REAL_CREDS)
+
+    [scanner] = [a for a in built.actors if a.actor_path == SCANNER_PATH]
+    assert scanner.config["gamma_url"] == config.live.polymarket.gamma_url
+    assert config.actors["market_scanner"].config["gamma_url"] == "https://elsewhere.example"
 
 
 @pytest.mark.parametrize("path", [PAPER, LOCAL])
@@ -205,6 +245,31 @@ def test_trading_node_builds_against_local_without_connecting(fresh_loop) -> Non
         assert isinstance(sandbox, SandboxExecutionClient)
         assert sandbox.exchange.book_type == BookType.L2_MBP
         assert TRADING_STATE_ENDPOINT in node.kernel.msgbus.endpoints()
+        assert not node.is_running()
+    finally:
+        node.dispose()
+        clear_factory_caches()
+
+
+def test_built_node_wires_the_scanner_and_metrics_to_the_polymarket_client(fresh_loop) -> None:
+    clear_factory_caches()
+    config = _load(LOCAL)
+    node = build_trading_node(config, dummy_credentials(), loop=fresh_loop)
+    try:
+        node.build()
+        fresh_loop.run_until_complete(asyncio.sleep(0))  # run the first feed-stats callback
+
+        client = node.kernel.data_engine._clients[ClientId("POLYMARKET")]
+        actors = node.trader.actors()
+        [scanner] = [a for a in actors if isinstance(a, MarketScannerActor)]
+        [metrics] = [a for a in actors if isinstance(a, MetricsActor)]
+        assert scanner._loader == client._instrument_provider.load_ids_async
+        assert (
+            scanner._cfg.gamma_url == config.live.polymarket.gamma_url == "http://127.0.0.1:18082"
+        )
+        labels = {"venue": "POLYMARKET"}
+        assert metrics.registry.get_sample_value("polyedge_feed_shards", labels) == 0
+        assert metrics.registry.get_sample_value("polyedge_feed_subscribed_tokens", labels) == 0
         assert not node.is_running()
     finally:
         node.dispose()
