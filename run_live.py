@@ -1,15 +1,18 @@
 """
 Run a paper or live node: `python run_live.py configs/paper.yaml` (stop with Ctrl-C/SIGTERM).
+`python run_live.py configs/local.yaml` runs offline: it starts the fake venues in-process.
 
 NautilusTrader's kernel turns SIGINT/SIGTERM into a graceful ``TradingNode.stop()``: strategies'
 ``on_stop`` cancel their resting orders, then the engines stop and ``run`` returns.
 """
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
 
+from adapters.fakes.local_venues import start_in_loop
 from configs.errors import ConfigError
 from configs.schema import load_config
 from live.credentials import CredentialsError
@@ -43,13 +46,18 @@ def main(argv: list[str] | None = None) -> int:
         "Resolved config (secrets removed): %s",
         json.dumps(config.redacted_dict(), sort_keys=True),
     )
-    node = build_trading_node(config, creds)
+    # live.start_fakes (configs/local.yaml): the fake venues share the node's event loop.
+    loop = asyncio.new_event_loop() if config.live.start_fakes else None
+    venues = start_in_loop(config.live, loop) if loop is not None else None
+    node = build_trading_node(config, creds, loop)
     try:
         node.build()
         node.run()
     except KeyboardInterrupt:
         node.stop()
     finally:
+        if venues is not None:
+            loop.run_until_complete(venues.stop())
         node.dispose()
     return 0
 

@@ -320,7 +320,8 @@ class OrderFlowActor(Actor):
         # One alert per purpose: keep the earliest time asked for.
         if armed_ns is not None and armed_ns <= at_ns:
             return armed_ns
-        if armed_ns is not None:
+        # A LiveClock still holds a fired alert's name during its callback: clear it first.
+        if armed_ns is not None or name in self.clock.timer_names:
             self.clock.cancel_timer(name)
         self.clock.set_time_alert_ns(name, at_ns, callback)
         return at_ns

@@ -110,6 +110,8 @@ class LiveSection(BaseModel):
 
     # env: POLYMARKET_* and BINANCE_* environment variables; dummy: fixed fake keys (local only).
     credentials: Literal["env", "dummy"] = "env"
+    # Start the loopback fake venues in-process on the endpoints' ports (configs/local.yaml).
+    start_fakes: bool = False
     polymarket: PolymarketEndpoints
     binance: BinanceEndpoints
 
@@ -141,9 +143,14 @@ def check_live_section(mode: str, live: LiveSection | None) -> None:
     Raises
     ------
     ConfigError
-        For ``credentials: dummy`` outside a paper run whose endpoints are all loopback.
+        For ``credentials: dummy`` outside a paper run whose endpoints are all loopback, or
+        ``start_fakes: true`` with a non-loopback endpoint.
 
     """
+    if live is not None and live.start_fakes and not live.is_local():
+        raise ConfigError(
+            None, "live.start_fakes", "the fake venues only serve 127.0.0.1/localhost endpoints"
+        )
     if live is None or live.credentials != "dummy":
         return
     if mode != "paper":

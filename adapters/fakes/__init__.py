@@ -1,0 +1,1 @@
+"""Loopback fake venues: Polymarket CLOB/market WebSocket/Gamma and Binance USDT-M."""
