@@ -3,7 +3,9 @@ A fake Binance USDT-M futures venue on 127.0.0.1 (aiohttp, ephemeral port), REST
 
 REST (what the 1.221 futures instrument provider and data client call):
 
-- ``GET /fapi/v1/exchangeInfo``: the recorded 2022 response trimmed to BTCUSDT;
+- ``GET /fapi/v1/exchangeInfo``: the recorded 2022 response trimmed to BTCUSDT
+  (``binance_futures_exchange_info_btcusdt.json``, from nautilus_trader's test resources,
+  LGPL-3.0-or-later; see ../shared/data/MANIFEST.tsv);
 - ``GET /fapi/v2/account`` and ``GET /fapi/v3/positionRisk``: the signed endpoints the provider
   calls at instrument load (any signature is accepted; the requests are recorded);
 - ``GET /fapi/v1/depth``: a snapshot of the fake's book with its ``lastUpdateId``;
