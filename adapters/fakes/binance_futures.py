@@ -30,6 +30,8 @@ from typing import Any
 from aiohttp import WSMsgType
 from aiohttp import web
 
+from adapters.fakes import serve_loopback
+
 EXCHANGE_INFO_PATH = Path(__file__).with_name("binance_futures_exchange_info_btcusdt.json")
 SYMBOL = "BTCUSDT"
 TICK = 0.1
@@ -199,10 +201,7 @@ class FakeBinanceFutures:
         app.router.add_get("/fapi/v2/account", self._account)
         app.router.add_get("/fapi/v3/positionRisk", self._position_risk)
         app.router.add_get("/stream", self._stream)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port or 0).start()
-        self.port = self._runner.addresses[0][1]
+        self._runner, self.port = await serve_loopback(app, self.port)
         self._running.set()
         self._task = asyncio.create_task(self._walk())
         return self

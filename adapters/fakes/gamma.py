@@ -13,6 +13,8 @@ from typing import Any
 import pandas as pd
 from aiohttp import web
 
+from adapters.fakes import serve_loopback
+
 
 def make_gamma_market(
     index: int,
@@ -82,11 +84,7 @@ class FakeGammaServer:
         app = web.Application()
         app.router.add_get("/markets", self._markets)
         app.router.add_get("/events", self._events)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-        await site.start()
-        port = self._runner.addresses[0][1]
+        self._runner, port = await serve_loopback(app, self.port)
         self.base_url = f"http://127.0.0.1:{port}"
         return self
 

@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters.fakes import serve_loopback
+
 FIRST_CURSOR = "MA=="
 END_CURSOR = "LTE="
 
@@ -70,11 +72,7 @@ class FakeClobRestServer:
         app = web.Application()
         app.router.add_get("/markets", self._markets)
         app.router.add_get("/markets/{condition_id}", self._market)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-        await site.start()
-        port = self._runner.addresses[0][1]
+        self._runner, port = await serve_loopback(app, self.port)
         self.base_url = f"http://127.0.0.1:{port}"
         return self
 

@@ -18,6 +18,8 @@ import json
 from aiohttp import WSMsgType
 from aiohttp import web
 
+from adapters.fakes import serve_loopback
+
 UNKNOWN_MARKET = "0x" + "00" * 32
 BOOK_BIDS = (("0.47", "300"), ("0.48", "200"), ("0.49", "100"))
 BOOK_ASKS = (("0.53", "300"), ("0.52", "200"), ("0.51", "100"))
@@ -73,11 +75,7 @@ class FakePolymarketMarketWs:
         app = web.Application()
         app.router.add_get("/market", self._handle)
         app.router.add_get("/ws/market", self._handle)  # the real venue's path
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port or 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
+        self._runner, self.port = await serve_loopback(app, self.port)
 
     async def stop(self) -> None:
         for ws in list(self._sockets):
