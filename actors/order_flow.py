@@ -52,8 +52,6 @@ from actors.logic.order_flow import top_book_features
 from actors.logic.order_flow import yes_no_divergence
 from adapters.books import subscribe_book_deltas
 
-__all__ = ["OrderFlowActor", "OrderFlowActorConfig", "book_levels"]
-
 _NANOS_PER_MS = 1_000_000
 _NANOS_PER_SECOND = 1_000_000_000
 _NANOS_PER_HOUR = 3_600 * _NANOS_PER_SECOND
@@ -314,14 +312,15 @@ class OrderFlowActor(Actor):
             elif next_due_ns is None or due_ns < next_due_ns:
                 next_due_ns = due_ns
         if next_due_ns is not None:
+            if _FLUSH_ALERT in self.clock.timer_names:  # a LiveClock keeps it during the callback
+                self.clock.cancel_timer(_FLUSH_ALERT)
             self._flush_at = self._arm(_FLUSH_ALERT, None, next_due_ns, self._on_flush)
 
     def _arm(self, name: str, armed_ns: int | None, at_ns: int, callback: _Callback) -> int:
         # One alert per purpose: keep the earliest time asked for.
         if armed_ns is not None and armed_ns <= at_ns:
             return armed_ns
-        # A LiveClock still holds a fired alert's name during its callback: clear it first.
-        if armed_ns is not None or name in self.clock.timer_names:
+        if armed_ns is not None:
             self.clock.cancel_timer(name)
         self.clock.set_time_alert_ns(name, at_ns, callback)
         return at_ns
