@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from aiohttp import web
 
-from adapters.fakes import serve_loopback
+from adapters.fakes import LoopbackHttpServer
 
 
 def make_gamma_market(
@@ -49,7 +49,7 @@ def make_gamma_market(
     }
 
 
-class FakeGammaServer:
+class FakeGammaServer(LoopbackHttpServer):
     """
     A scripted Gamma API. Use ``async with FakeGammaServer(...) as server``.
 
@@ -70,27 +70,20 @@ class FakeGammaServer:
         events: dict[str, dict[str, Any]] | None = None,
         port: int = 0,
     ) -> None:
+        super().__init__(port)
         self.markets = list(markets)
-        self.port = port
         self.events = dict(events or {})
         self.requests: list[tuple[str, dict[str, Any]]] = []
         self.status_429_remaining = 0
         self.status_429_sent = 0
         self.fatal_status: int | None = None
-        self._runner: web.AppRunner | None = None
-        self.base_url = ""
 
-    async def __aenter__(self) -> "FakeGammaServer":
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
+        """
+        Register ``/markets`` and ``/events``.
+        """
         app.router.add_get("/markets", self._markets)
         app.router.add_get("/events", self._events)
-        self._runner, port = await serve_loopback(app, self.port)
-        self.base_url = f"http://127.0.0.1:{port}"
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     def script_429_burst(self, count: int) -> None:
         """

@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.fakes import serve_loopback
+from adapters.fakes import LoopbackHttpServer
 
 FIRST_CURSOR = "MA=="
 END_CURSOR = "LTE="
@@ -42,7 +42,7 @@ def decode_cursor(cursor: str) -> int | None:
         return None
 
 
-class FakeClobRestServer:
+class FakeClobRestServer(LoopbackHttpServer):
     """
     A scripted CLOB REST API. Use ``async with FakeClobRestServer(markets) as server``.
 
@@ -58,27 +58,20 @@ class FakeClobRestServer:
     """
 
     def __init__(self, markets: list[dict[str, Any]], page_size: int = 100, port: int = 0) -> None:
+        super().__init__(port)
         self.markets = list(markets)
-        self.port = port
         self.page_size = page_size
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.fault_status: int | None = None
         self.fault_remaining = 0
         self.faults_sent = 0
-        self._runner: web.AppRunner | None = None
-        self.base_url = ""
 
-    async def __aenter__(self) -> "FakeClobRestServer":
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
+        """
+        Register ``/markets`` and ``/markets/{condition_id}``.
+        """
         app.router.add_get("/markets", self._markets)
         app.router.add_get("/markets/{condition_id}", self._market)
-        self._runner, port = await serve_loopback(app, self.port)
-        self.base_url = f"http://127.0.0.1:{port}"
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     def script_faults(self, count: int, status: int = 429) -> None:
         """
