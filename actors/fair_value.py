@@ -21,7 +21,6 @@ from nautilus_trader.model.book import OrderBook
 from nautilus_trader.model.data import OrderBookDeltas
 from nautilus_trader.model.data import TradeTick
 from nautilus_trader.model.enums import BookType
-from nautilus_trader.model.enums import RecordFlag
 from nautilus_trader.model.identifiers import InstrumentId
 
 from actors.data_types import FairValue
@@ -41,8 +40,7 @@ from actors.logic.kalman import to_yes_space
 from actors.logic.kalman import update_estimate
 from actors.logic.market_stats import StatsSnapshot
 from actors.logic.market_stats import TokenStats
-
-_F_LAST = int(RecordFlag.F_LAST)  # a plain int: IntFlag's ``&`` runs Python code
+from adapters.books import F_LAST
 
 NANOS_PER_MILLISECOND = 1_000_000
 NANOS_PER_SECOND = 1_000_000_000
@@ -233,7 +231,7 @@ class FairValueActor(Actor):
         if token is None:
             return
         token.book.apply_deltas(deltas)
-        if not deltas.flags & _F_LAST:
+        if not deltas.flags & F_LAST:
             return  # Mid-batch (unbuffered deltas): the book is half-applied
         top = self._top_of_book(token.book)
         if top is None or top == token.top:

@@ -35,7 +35,6 @@ from nautilus_trader.model.data import OrderBookDeltas
 from nautilus_trader.model.data import TradeTick
 from nautilus_trader.model.enums import AggressorSide
 from nautilus_trader.model.enums import BookType
-from nautilus_trader.model.enums import RecordFlag
 from nautilus_trader.model.identifiers import InstrumentId
 
 from actors.data_types import MarketInfo
@@ -50,6 +49,7 @@ from actors.logic.order_flow import deep_book_features
 from actors.logic.order_flow import same_values
 from actors.logic.order_flow import top_book_features
 from actors.logic.order_flow import yes_no_divergence
+from adapters.books import F_LAST
 from adapters.books import subscribe_book_deltas
 
 _NANOS_PER_MS = 1_000_000
@@ -63,7 +63,6 @@ _CVD_WINDOW_SECS = 60
 _BINANCE_TOP_LEVELS = 5
 _BINANCE_DEEP_LEVELS = 10
 _NO_BOOK = BookFeatures()
-_F_LAST = int(RecordFlag.F_LAST)  # a plain int: IntFlag's ``&`` runs Python code
 _RATIO_FIELDS = tuple((f"aggressor_ratio_{s}", s * _NANOS_PER_SECOND) for s in _RATIO_WINDOWS_SECS)
 
 Values = dict[str, float]
@@ -236,7 +235,7 @@ class OrderFlowActor(Actor):
         """
         Mark the instrument's book features stale once a batch of deltas is complete.
         """
-        if not deltas.flags & _F_LAST:
+        if not deltas.flags & F_LAST:
             # A half-applied batch (e.g. right after a snapshot's CLEAR) is not a book.
             return
         stream = self._streams.get(deltas.instrument_id)

@@ -11,7 +11,11 @@ subscribes to the deltas alone (``managed=False``) and keeps reading the shared 
 
 from nautilus_trader.common.actor import Actor
 from nautilus_trader.model.enums import BookType
+from nautilus_trader.model.enums import RecordFlag
 from nautilus_trader.model.identifiers import InstrumentId
+
+# ``deltas.flags & F_LAST`` with a plain int: the IntFlag's ``&`` runs Python code per batch.
+F_LAST = int(RecordFlag.F_LAST)
 
 
 def subscribe_book_deltas(

@@ -17,13 +17,13 @@ from nautilus_trader.model.book import OrderBook
 from nautilus_trader.model.data import OrderBookDeltas
 from nautilus_trader.model.enums import BookType
 from nautilus_trader.model.enums import OrderSide
-from nautilus_trader.model.enums import RecordFlag
 from nautilus_trader.model.enums import TimeInForce
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.instruments import Instrument
 
 from actors.data_types import MarketInfo
 from actors.data_types import MarketResolution
+from adapters.books import F_LAST
 from adapters.books import subscribe_book_deltas
 from strategies.base import PolyedgeStrategy
 from strategies.base import PolyedgeStrategyConfig
@@ -38,8 +38,6 @@ from strategies.logic.expiry_edge import SideBook
 from strategies.logic.expiry_edge import decide_entry
 from strategies.logic.expiry_edge import entry_gate
 from strategies.logic.expiry_edge import expected_return
-
-_F_LAST = int(RecordFlag.F_LAST)  # a plain int: IntFlag's ``&`` runs Python code
 
 PRICE_SOURCES = frozenset({"ask", "mid"})
 # Polymarket order sizes carry at most two decimals, finer than the instrument's 1e-6 grid.
@@ -199,7 +197,7 @@ class ExpiryEdge(PolyedgeStrategy):
         """
         # Without delta buffering a replayed snapshot arrives one delta at a time: act only
         # on a complete book (the batch that ends with F_LAST).
-        if not deltas.flags & _F_LAST:
+        if not deltas.flags & F_LAST:
             return
         info = self.market_of(deltas.instrument_id)
         if info is None or self.is_resolved(info.instrument_id):
